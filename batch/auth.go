@@ -1,0 +1,228 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// Default OAuth2 settings, from the vendor's documentation (api/NOTES.md).
+const (
+	DefaultAuthURL  = "https://auth.dcams.app/oauth/token"
+	DefaultAudience = "dcams.app"
+)
+
+// Credentials says how requests are authorised: a static bearer Token, or an OAuth2 client
+// (ClientID and ClientSecret) whose tokens come from AuthURL. Neither value ever appears in
+// an error, a Result or a log line written by this package.
+type Credentials struct {
+	Token                  string // static bearer token, or
+	ClientID, ClientSecret string // OAuth2 client credentials
+	AuthURL                string // token URL; default DefaultAuthURL
+	Audience               string // default DefaultAudience
+}
+
+// AuthError means the credentials were refused: the API answered 401 or 403 (after one
+// renewal, with OAuth2), or the token endpoint refused the client. Retrying cannot help, so
+// a run stops at once; main maps it to exit code 3. The message names the status only.
+type AuthError struct {
+	Code      int    // HTTP status of the refusal
+	Token     bool   // true when the token endpoint refused, not the API
+	OAuthCode string // RFC 6749 "error" from the token endpoint, when it sent a plain one
+}
+
+// Error reads like "credentials refused (http 401)".
+func (e *AuthError) Error() string {
+	if !e.Token {
+		return "credentials refused (http " + strconv.Itoa(e.Code) + ")"
+	}
+	s := "credentials refused by token endpoint (http " + strconv.Itoa(e.Code)
+	if e.OAuthCode != "" {
+		s += " " + e.OAuthCode
+	}
+	return s + ")"
+}
+
+// bearer is one token ready to send, kept as the header value so a request costs no
+// string building, and compared by pointer to tell which token a 401 was for.
+type bearer struct {
+	header  []string // {"Bearer <token>"}
+	renewAt time.Time
+}
+
+// tokens hands out the bearer for each attempt. A static token never changes; an OAuth2
+// token is fetched on first use, renewed shortly before it expires, and renewed at once when
+// the API refuses it (invalidate). One mutex serialises fetches, so a burst of workers that
+// all need a token, or all saw the same 401, cause a single request to the token endpoint.
+type tokens struct {
+	static *bearer // set for a static token (or none: nil header)
+
+	cc      *clientcredentials.Config
+	client  *http.Client // the run's client, bounded by timeout, for the token endpoint
+	timeout time.Duration
+
+	mu      sync.Mutex
+	cur     *bearer
+	refused *AuthError // the token endpoint refused the client: it will again
+}
+
+func newTokens(cred Credentials, hc *http.Client, timeout time.Duration) (*tokens, error) {
+	token := strings.TrimSpace(cred.Token)
+	id, secret := strings.TrimSpace(cred.ClientID), cred.ClientSecret
+	switch {
+	case token != "" && (id != "" || secret != ""):
+		return nil, errors.New("credentials: give a token or a client id and secret, not both")
+	case token != "":
+		if !validHeaderValue(token) {
+			return nil, errors.New("credentials: token holds characters not allowed in a header")
+		}
+		return &tokens{static: &bearer{header: []string{"Bearer " + token}}}, nil
+	case id == "" && secret == "":
+		return &tokens{static: &bearer{}}, nil
+	case id == "" || secret == "":
+		return nil, errors.New("credentials: client id and client secret go together")
+	}
+	authURL := cred.AuthURL
+	if authURL == "" {
+		authURL = DefaultAuthURL
+	}
+	u, err := url.Parse(authURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, errors.New("credentials: auth url must be an absolute http(s) URL")
+	}
+	audience := cred.Audience
+	if audience == "" {
+		audience = DefaultAudience
+	}
+	client := *hc
+	client.Timeout = timeout
+	return &tokens{
+		cc: &clientcredentials.Config{
+			ClientID:       id,
+			ClientSecret:   secret,
+			TokenURL:       authURL,
+			EndpointParams: url.Values{"audience": {audience}},
+			// The vendor documents client_id and client_secret as body parameters;
+			// sending them there also avoids auto-detection's second request.
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+		client:  &client,
+		timeout: timeout,
+	}, nil
+}
+
+// renewable reports whether a 401 may be answered by fetching a new token.
+func (t *tokens) renewable() bool { return t.cc != nil }
+
+// get returns the bearer to send now, fetching a token when there is none or it is about to
+// expire. A refusal by the token endpoint is an *AuthError; any other failure is a
+// *transportError (worth a retry).
+func (t *tokens) get(ctx context.Context) (*bearer, error) {
+	if t.static != nil {
+		return t.static, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cur != nil && time.Now().Before(t.cur.renewAt) {
+		return t.cur, nil
+	}
+	if t.refused != nil {
+		return nil, t.refused
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	tctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, t.client), t.timeout)
+	defer cancel()
+	tok, err := t.cc.Token(tctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		err = tokenError(err, tctx.Err() != nil, t.timeout)
+		var ae *AuthError
+		if errors.As(err, &ae) {
+			t.refused = ae
+		}
+		return nil, err
+	}
+	if tok.AccessToken == "" || !validHeaderValue(tok.AccessToken) {
+		return nil, &transportError{reason: "token endpoint: unusable access token"}
+	}
+	b := &bearer{header: []string{"Bearer " + tok.AccessToken}}
+	if tok.Expiry.IsZero() {
+		b.renewAt = time.Now().Add(100 * 365 * 24 * time.Hour)
+	} else {
+		// Renew a little early: a tenth of the lifetime, at most 30 s, so that a request
+		// does not leave with a token that expires on the way.
+		life := time.Until(tok.Expiry)
+		b.renewAt = tok.Expiry.Add(-min(life/10, 30*time.Second))
+	}
+	t.cur = b
+	return b, nil
+}
+
+// invalidate forgets b after the API refused it, unless another worker already replaced it:
+// comparing with the current bearer is what keeps a burst of 401s to one renewal.
+func (t *tokens) invalidate(b *bearer) {
+	if t.static != nil {
+		return
+	}
+	t.mu.Lock()
+	if t.cur == b {
+		t.cur = nil
+	}
+	t.mu.Unlock()
+}
+
+// tokenError words a failed token request without its body, which may echo what was sent.
+func tokenError(err error, timedOut bool, timeout time.Duration) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.Response != nil {
+		code := re.Response.StatusCode
+		if code >= 400 && code < 500 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests {
+			return &AuthError{Code: code, Token: true, OAuthCode: oauthCode(re.ErrorCode)}
+		}
+		return &transportError{reason: "token endpoint: http " + strconv.Itoa(code)}
+	}
+	if timedOut {
+		return &transportError{reason: "token endpoint: timeout after " + timeout.String()}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &transportError{reason: "token endpoint: connection error: " + clip(ue.Err.Error(), maxReason)}
+	}
+	return &transportError{reason: "token endpoint: " + clip(err.Error(), maxReason)}
+}
+
+// oauthCode keeps an RFC 6749 error code only when it looks like one (lower-case letters and
+// underscores), so no server text of other shapes reaches a message.
+func oauthCode(s string) string {
+	if s == "" || len(s) > 40 {
+		return ""
+	}
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && c != '_' {
+			return ""
+		}
+	}
+	return s
+}
+
+// validHeaderValue reports whether s can travel in a header unchanged: printable ASCII.
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}

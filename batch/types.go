@@ -1,0 +1,114 @@
+package batch
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Class is the classification of one request id.
+type Class string
+
+// The classes, as SPEC names them.
+const (
+	Pass       Class = "PASS"
+	Fail       Class = "FAIL"
+	InProgress Class = "IN PROGRESS"
+	NotFound   Class = "NOT FOUND"
+	Error      Class = "error"
+)
+
+// Classes lists every class in report order.
+var Classes = []Class{Pass, Fail, InProgress, NotFound, Error}
+
+// Final reports whether a result of this class will not change and need not be asked again.
+func (c Class) Final() bool { return c == Pass || c == Fail }
+
+// Index returns the position of c in Classes, or -1.
+func (c Class) Index() int {
+	for i, k := range Classes {
+		if k == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// Result is the classified answer for one request id. A failed fetch is a Result too, with
+// Class Error and the reason in Err.
+type Result struct {
+	ID         string    `json:"id"`
+	Class      Class     `json:"class"`
+	HTTPStatus int       `json:"http_status,omitempty"`
+	Attempts   int       `json:"attempts"`
+	Err        string    `json:"error,omitempty"`
+	Message    string    `json:"message,omitempty"` // the "message" of a 202/404/5xx body
+	Detail     string    `json:"detail,omitempty"`  // the "detail" of a 202/404/5xx body
+	Session    *Session  `json:"session,omitempty"` // the decoded 200 body
+	FetchedAt  time.Time `json:"fetched_at,omitzero"`
+}
+
+// Session is the part of a 200 session-result body that vxrecon uses.
+type Session struct {
+	RequestID string   `json:"request_id"`
+	Status    string   `json:"status"`
+	Reference string   `json:"reference,omitempty"`
+	FirstName string   `json:"fn,omitempty"`
+	LastName  string   `json:"ln,omitempty"`
+	Email     string   `json:"email,omitempty"`
+	Phone     string   `json:"phone,omitempty"`
+	DOB       string   `json:"dob,omitempty"`
+	Plus      *Plus    `json:"dcams_plus,omitempty"`
+	Journey   *Journey `json:"journey,omitempty"`
+}
+
+// Plus is the dcams_plus block: the most recent verification transaction.
+type Plus struct {
+	Service      string     `json:"service,omitempty"`
+	Confirmation FlexString `json:"confirmation,omitempty"`
+	Action       string     `json:"action,omitempty"`
+	Detail       string     `json:"detail,omitempty"`
+	Issues       []string   `json:"issues,omitempty"`
+}
+
+// Journey is the list of stops a session went through.
+type Journey struct {
+	Stops []Stop `json:"stops,omitempty"`
+	// Duration is kept raw: the API sends text ("00h 00m 32s") or integer milliseconds.
+	Duration json.RawMessage `json:"duration,omitempty"`
+}
+
+// Stop is one journey stop.
+type Stop struct {
+	Timestamp string `json:"timestamp"`
+	Type      string `json:"type,omitempty"`
+	Source    string `json:"source,omitempty"`
+	Status    string `json:"status,omitempty"`
+	Action    string `json:"action,omitempty"`
+	Detail    string `json:"detail,omitempty"`
+}
+
+// FlexString accepts a JSON string, number, bool or null and keeps its text; the API's
+// "confirmation" is documented as a number, but a careful reader takes either.
+type FlexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *FlexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*s = ""
+	case b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = FlexString(v)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9') || string(b) == "true" || string(b) == "false":
+		*s = FlexString(b)
+	default:
+		return fmt.Errorf("confirmation: want a string or number, got %.20s", b)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/vxrecon/vxrecon/batch"
+)
+
+// readCredentials finds the one set of credentials the run uses. Nothing here ever puts a
+// token or secret in an error message.
+func readCredentials(getenv func(string) string, tokenFile, authURL string) (batch.Credentials, error) {
+	token, hasToken := lookupEnv(getenv, "VXRECON_TOKEN")
+	id, hasID := lookupEnv(getenv, "VXRECON_CLIENT_ID")
+	secret, hasSecret := lookupEnv(getenv, "VXRECON_CLIENT_SECRET")
+	if tokenFile != "" {
+		if hasToken {
+			return batch.Credentials{}, errors.New("both VXRECON_TOKEN and -token-file are set: keep one")
+		}
+		b, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return batch.Credentials{}, fmt.Errorf("read token file: %w", err)
+		}
+		token, hasToken = strings.TrimSpace(string(b)), true
+		if token == "" {
+			return batch.Credentials{}, fmt.Errorf("token file %s is empty", tokenFile)
+		}
+	}
+	token = strings.TrimSpace(token)
+	if hasToken && strings.ContainsAny(token, " \t\r\n") {
+		return batch.Credentials{}, errors.New("the token holds spaces or several lines: want one bearer token")
+	}
+	switch {
+	case hasToken && (hasID || hasSecret):
+		return batch.Credentials{}, errors.New("both a token and VXRECON_CLIENT_ID/SECRET are set: keep one")
+	case hasToken:
+		return batch.Credentials{Token: token}, nil
+	case hasID != hasSecret:
+		return batch.Credentials{}, errors.New("OAuth2 needs both VXRECON_CLIENT_ID and VXRECON_CLIENT_SECRET")
+	case hasID:
+		if _, err := url.Parse(authURL); err != nil || !strings.HasPrefix(authURL, "http") {
+			return batch.Credentials{}, fmt.Errorf("-auth-url %q: want an http(s) URL", authURL)
+		}
+		return batch.Credentials{ClientID: id, ClientSecret: secret, AuthURL: authURL, Audience: "dcams.app"}, nil
+	default:
+		return batch.Credentials{}, errors.New("no credentials: set VXRECON_TOKEN, or -token-file PATH, or VXRECON_CLIENT_ID and VXRECON_CLIENT_SECRET")
+	}
+}
+
+// checkBaseURL allows https anywhere and plain http only to a loopback host (or with -allow-http):
+// a bearer token must not cross a network in clear text by accident.
+func checkBaseURL(raw string, allowHTTP bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("-base-url %q: want an absolute URL such as https://vx.dcams.app", raw)
+	}
+	if u.User != nil {
+		return errors.New("-base-url must not hold credentials: use VXRECON_TOKEN")
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if allowHTTP || batch.IsLoopback(u) {
+			return nil
+		}
+		return fmt.Errorf("-base-url %s: plain http only to a loopback host (or add -allow-http)", u.Redacted())
+	default:
+		return fmt.Errorf("-base-url %q: want http or https", raw)
+	}
+}
+
+// apiHost is the base URL as the report shows it: scheme and host only.
+func apiHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}

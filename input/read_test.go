@@ -1,0 +1,407 @@
+package input
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+func TestRead(t *testing.T) {
+	long := strings.Repeat("a", MaxIDLen+1)
+	tests := []struct {
+		name   string
+		column string
+		in     string
+		want   Batch
+	}{
+		{
+			name: "request_id header",
+			in:   "request_id\nabc\ndef\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 2}, {ID: "def", Line: 3}}, Rows: 2},
+		},
+		{
+			name: "Request ID header and another column",
+			in:   "Name,Request ID\nJane Doe,abc\n",
+			want: Batch{Columns: []string{"Name"},
+				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"Jane Doe"}}}, Rows: 1},
+		},
+		{
+			name: "requestId header",
+			in:   "x,requestId\n1,abc\n",
+			want: Batch{Columns: []string{"x"},
+				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"1"}}}, Rows: 1},
+		},
+		{
+			name: "REQUEST-ID header with spaces around",
+			in:   "  REQUEST-ID  \nabc\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 2}}, Rows: 1},
+		},
+		{
+			name: "RequestID header, first match wins",
+			in:   "RequestID,request_id\nabc,def\n",
+			want: Batch{Columns: []string{"request_id"},
+				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"def"}}}, Rows: 1},
+		},
+		{
+			name:   "-column matched exactly",
+			column: "Session Ref",
+			in:     "request_id,Session Ref\nnope,abc\n",
+			want: Batch{Columns: []string{"request_id"},
+				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"nope"}}}, Rows: 1},
+		},
+		{
+			name:   "-column matched normalised",
+			column: "session_ref",
+			in:     "Name,SESSION-REF\nJane Doe,abc\n",
+			want: Batch{Columns: []string{"Name"},
+				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"Jane Doe"}}}, Rows: 1},
+		},
+		{
+			name: "headerless single column",
+			in:   "abc\ndef\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 1}, {ID: "def", Line: 2}}, Rows: 2},
+		},
+		{
+			name: "headerless single column with ragged extra cells",
+			in:   "abc\ndef,x\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 1}, {ID: "def", Line: 2}}, Rows: 2},
+		},
+		{
+			name: "single column headed id",
+			in:   "id\nabc\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 2}}, Rows: 1},
+		},
+		{
+			name: "single column headed Request IDs",
+			in:   "Request IDs\nabc\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 2}}, Rows: 1},
+		},
+		{
+			name: "BOM and CRLF",
+			in:   "\xEF\xBB\xBFrequest_id,n\r\nabc,1\r\ndef,2\r\n",
+			want: Batch{Columns: []string{"n"}, Records: []Record{
+				{ID: "abc", Line: 2, Fields: []string{"1"}},
+				{ID: "def", Line: 3, Fields: []string{"2"}},
+			}, Rows: 2},
+		},
+		{
+			name: "BOM headerless",
+			in:   "\xEF\xBB\xBFabc\r\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 1}}, Rows: 1},
+		},
+		{
+			name: "no final newline",
+			in:   "request_id\nabc",
+			want: Batch{Records: []Record{{ID: "abc", Line: 2}}, Rows: 1},
+		},
+		{
+			name: "quoted fields with commas and newlines keep line numbers",
+			in:   "request_id,note\n\"abc\",\"x, y\"\ndef,\"multi\r\nline\nnote\"\nghi,\"say \"\"hi\"\"\"\n",
+			want: Batch{Columns: []string{"note"}, Records: []Record{
+				{ID: "abc", Line: 2, Fields: []string{"x, y"}},
+				{ID: "def", Line: 3, Fields: []string{"multi\nline\nnote"}},
+				{ID: "ghi", Line: 6, Fields: []string{`say "hi"`}},
+			}, Rows: 3},
+		},
+		{
+			name: "quoted header spanning lines",
+			in:   "\"request\nid\",x\nabc,1\n",
+			want: Batch{Columns: []string{"x"},
+				Records: []Record{{ID: "abc", Line: 3, Fields: []string{"1"}}}, Rows: 1},
+		},
+		{
+			name: "space before a quoted field",
+			in:   "request_id,name\nabc, \"Doe, Jane\"\n",
+			want: Batch{Columns: []string{"name"},
+				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"Doe, Jane"}}}, Rows: 1},
+		},
+		{
+			name: "blank lines and lines of commas skipped",
+			in:   "\n\nrequest_id,n\n\nabc,1\n,\n\n , \t\n\"\",\"\"\ndef,2\n\n",
+			want: Batch{Columns: []string{"n"}, Records: []Record{
+				{ID: "abc", Line: 5, Fields: []string{"1"}},
+				{ID: "def", Line: 10, Fields: []string{"2"}},
+			}, Rows: 2},
+		},
+		{
+			name: "leading line of commas before the header",
+			in:   ",,\nrequest_id\nabc\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 3}}, Rows: 1},
+		},
+		{
+			name: "ids trimmed",
+			in:   "request_id\n  abc\t\n\t def \n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 2}, {ID: "def", Line: 3}}, Rows: 2},
+		},
+		{
+			name: "every valid character",
+			in:   "request_id\nAZaz09-_.\n19fe3b9e-384e-41d1-bded-8de9ef3abacb\n" + strings.Repeat("b", MaxIDLen) + "\n",
+			want: Batch{Records: []Record{
+				{ID: "AZaz09-_.", Line: 2},
+				{ID: "19fe3b9e-384e-41d1-bded-8de9ef3abacb", Line: 3},
+				{ID: strings.Repeat("b", MaxIDLen), Line: 4},
+			}, Rows: 3},
+		},
+		{
+			name: "invalid ids with their lines",
+			in: "request_id,n\n" +
+				",empty\n" + // 2
+				long + ",long\n" + // 3
+				"a/b,slash\n" + // 4
+				"a b,space\n" + // 5
+				"caf\u00e9,accent\n" + // 6
+				"a\xffb,notutf8\n" + // 7
+				"\"a\tb\",tab\n" + // 8
+				"\"a\nb\",newline\n" + // 9
+				"ok,fine\n" + // 11
+				"\"\",quoted empty\n", // 12
+			want: Batch{
+				Columns: []string{"n"},
+				Records: []Record{{ID: "ok", Line: 11, Fields: []string{"fine"}}},
+				Invalid: []Invalid{
+					{Line: 2, Value: "", Reason: "empty request id"},
+					{Line: 3, Value: strings.Repeat("a", 64) + "…", Reason: "request id longer than 128 characters"},
+					{Line: 4, Value: "a/b", Reason: "invalid character '/' in request id"},
+					{Line: 5, Value: "a b", Reason: "invalid character ' ' in request id"},
+					{Line: 6, Value: "café", Reason: "invalid character 'é' in request id"},
+					{Line: 7, Value: `a\xFFb`, Reason: "invalid byte 0xFF in request id (not UTF-8)"},
+					{Line: 8, Value: `a\tb`, Reason: `invalid character '\t' in request id`},
+					{Line: 9, Value: `a\nb`, Reason: `invalid character '\n' in request id`},
+					{Line: 12, Value: "", Reason: "empty request id"},
+				},
+				Rows: 10,
+			},
+		},
+		{
+			name: "ragged row missing the id column",
+			in:   "n,request_id\nonly\n",
+			want: Batch{Columns: []string{"n"},
+				Invalid: []Invalid{{Line: 2, Value: "", Reason: "empty request id"}}, Rows: 1},
+		},
+		{
+			name: "duplicates keep every line",
+			in:   "request_id,n\nabc,1\ndef,2\n abc ,3\nabc,4\ndef,5\nxyz,6\n",
+			want: Batch{Columns: []string{"n"}, Records: []Record{
+				{ID: "abc", Line: 2, Dups: []int{4, 5}, Fields: []string{"1"}},
+				{ID: "def", Line: 3, Dups: []int{6}, Fields: []string{"2"}},
+				{ID: "xyz", Line: 7, Fields: []string{"6"}},
+			}, Duplicates: 3, Rows: 6},
+		},
+		{
+			name: "duplicates are case sensitive",
+			in:   "request_id\nabc\nABC\n",
+			want: Batch{Records: []Record{{ID: "abc", Line: 2}, {ID: "ABC", Line: 3}}, Rows: 2},
+		},
+		{
+			name: "other columns carried, ragged rows, empty header names",
+			in:   "a,request_id,,a\n1,abc,3,4,5,6\n1,def\n,ghi,,\n",
+			want: Batch{Columns: []string{"a", "Column 3", "a"}, Records: []Record{
+				{ID: "abc", Line: 2, Fields: []string{"1", "3", "4"}},
+				{ID: "def", Line: 3, Fields: []string{"1", "", ""}},
+				{ID: "ghi", Line: 4, Fields: []string{"", "", ""}},
+			}, Rows: 3},
+		},
+		{
+			name: "other columns unchanged, not trimmed",
+			in:   "request_id,n\nabc,x  \n",
+			want: Batch{Columns: []string{"n"},
+				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"x  "}}}, Rows: 1},
+		},
+		{
+			name: "repeated header row from joined files",
+			in:   "request_id,n\nabc,1\nrequest_id,n\ndef,2\n",
+			want: Batch{Columns: []string{"n"}, Records: []Record{
+				{ID: "abc", Line: 2, Fields: []string{"1"}},
+				{ID: "def", Line: 4, Fields: []string{"2"}},
+			}, Invalid: []Invalid{{Line: 3, Value: "request_id", Reason: "repeated header row"}}, Rows: 3},
+		},
+		{
+			name: "header only",
+			in:   "request_id,name\n",
+			want: Batch{Columns: []string{"name"}},
+		},
+		{
+			name: "header only followed by blank lines",
+			in:   "request_id\r\n\r\n,\r\n",
+			want: Batch{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Read(strings.NewReader(tt.in), Options{Name: "ids.csv", Column: tt.column})
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			tt.want.Name = "ids.csv"
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("Read:\n got %+v\nwant %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		column   string
+		in       string
+		wantLine int
+		wantMsg  string // the whole message, with the file and line
+		wantIs   error
+	}{
+		{name: "empty file", in: "",
+			wantMsg: "ids.csv: empty file, no request id column"},
+		{name: "only blank lines", in: "\n\r\n,,\n",
+			wantMsg: "ids.csv: empty file, no request id column"},
+		{name: "only a BOM", in: "\xEF\xBB\xBF",
+			wantMsg: "ids.csv: empty file, no request id column"},
+		{name: "no id column", in: "name,email,ref\nJane Doe,jane@example.com,abc\n", wantLine: 1,
+			wantMsg: "ids.csv:1: no request id column (headers: name, email, ref); use -column"},
+		{name: "no id column after blank lines", in: "\n\nname,ref\n", wantLine: 3,
+			wantMsg: "ids.csv:3: no request id column (headers: name, ref); use -column"},
+		{name: "empty and odd headers shown", in: "a,,\x01b\n", wantLine: 1,
+			wantMsg: `ids.csv:1: no request id column (headers: a, "", \x01b); use -column`},
+		{name: "many headers cut", in: strings.Repeat("h,", 14) + "h\n", wantLine: 1,
+			wantMsg: "ids.csv:1: no request id column (headers: h, h, h, h, h, h, h, h, h, h, h, h, … 3 more); use -column"},
+		{name: "single column that is not an id", in: "Session Ref/No\nabc\n", wantLine: 1,
+			wantMsg: "ids.csv:1: no request id column (headers: Session Ref/No); use -column"},
+		{name: "-column not found", column: "ticket", in: "request_id,ref\nabc,1\n", wantLine: 1,
+			wantMsg: `ids.csv:1: no column "ticket" (headers: request_id, ref)`},
+		{name: "-column on a headerless file", column: "request_id", in: "abc\ndef\n", wantLine: 1,
+			wantMsg: `ids.csv:1: no column "request_id" (headers: abc)`},
+		{name: "bare quote", in: "request_id,n\nabc,1\nde\"f,2\n", wantLine: 3, wantIs: csv.ErrBareQuote,
+			wantMsg: `ids.csv:3: bad CSV: bare " in non-quoted-field at column 3 (a field holding " must be quoted, with the quote doubled: "a ""b"" c")`},
+		{name: "bare quote after a multi-line field", in: "request_id,n,m\nabc,\"1\n2\",x\"y\n", wantLine: 3, wantIs: csv.ErrBareQuote},
+		{name: "quote never closed", in: "request_id,n\nabc,1\ndef,\"2\nghi,3\njkl,4\n", wantLine: 3, wantIs: csv.ErrQuote,
+			wantMsg: `ids.csv:3: bad CSV: extraneous or missing " in quoted-field in the row starting here (noticed at line 5, column 7; is a quote left open?)`},
+		{name: "text after a closing quote", in: "request_id,n\nabc,\"1\"x\n", wantLine: 2, wantIs: csv.ErrQuote,
+			wantMsg: `ids.csv:2: bad CSV: extraneous or missing " in quoted-field at column 7`},
+		{name: "NUL byte", in: "request_id\nabc\nd\x00f\n", wantLine: 3,
+			wantMsg: "ids.csv:3: binary data (NUL byte): not a text CSV file"},
+		{name: "workbook", in: "PK\x03\x04\x14\x00\x06\x00", wantLine: 1,
+			wantMsg: "ids.csv:1: this is an Excel workbook or zip file, not CSV; save it as CSV UTF-8"},
+		{name: "UTF-16", in: "\xFF\xFEr\x00e\x00", wantLine: 1,
+			wantMsg: "ids.csv:1: this file is UTF-16 text; save it as CSV UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Read(strings.NewReader(tt.in), Options{Name: "ids.csv", Column: tt.column})
+			if err == nil {
+				t.Fatalf("Read = %+v, want an error", got)
+			}
+			var le *LineError
+			if !errors.As(err, &le) {
+				t.Fatalf("Read error %T %v, want *LineError", err, err)
+			}
+			if le.File != "ids.csv" || le.Line != tt.wantLine {
+				t.Errorf("error at %s:%d, want ids.csv:%d (%v)", le.File, le.Line, tt.wantLine, err)
+			}
+			if tt.wantMsg != "" && err.Error() != tt.wantMsg {
+				t.Errorf("error\n got %s\nwant %s", err, tt.wantMsg)
+			}
+			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+				t.Errorf("error %v is not %v", err, tt.wantIs)
+			}
+		})
+	}
+}
+
+func TestReadIOError(t *testing.T) {
+	boom := errors.New("disk on fire")
+	_, err := Read(iotest.ErrReader(boom), Options{Name: "ids.csv"})
+	var le *LineError
+	if !errors.As(err, &le) || !errors.Is(err, boom) {
+		t.Fatalf("Read error %v, want a *LineError wrapping %v", err, boom)
+	}
+	if got, want := err.Error(), "ids.csv: read: disk on fire"; got != want {
+		t.Errorf("error %q, want %q", got, want)
+	}
+
+	// An error after some rows were read still fails the whole read.
+	r := io.MultiReader(strings.NewReader("request_id\nabc\n"), iotest.ErrReader(boom))
+	if _, err := Read(r, Options{Name: "ids.csv"}); !errors.Is(err, boom) {
+		t.Fatalf("Read error %v, want %v", err, boom)
+	}
+}
+
+func TestReadDefaultName(t *testing.T) {
+	_, err := Read(strings.NewReader(""), Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "input: ") {
+		t.Fatalf("Read error %v, want it to name the input", err)
+	}
+}
+
+func TestShown(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"abc", "abc"},
+		{strings.Repeat("x", 64), strings.Repeat("x", 64)},
+		{strings.Repeat("x", 65), strings.Repeat("x", 64) + "…"},
+		{strings.Repeat("é", 70), strings.Repeat("é", 64) + "…"},
+		{"a\x00b\x1b[31m", `a\x00b\x1b[31m`},
+		{"a\u202eb", `a\u202eb`}, // right-to-left override: not shown raw
+		{"\xff\xfe", `\xFF\xFE`},
+		{strings.Repeat("\xff", 20), strings.Repeat(`\xFF`, 16) + "…"}, // escapes count too
+	}
+	for _, tt := range tests {
+		if got := shown(tt.in); got != tt.want {
+			t.Errorf("shown(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNormalise(t *testing.T) {
+	for _, h := range []string{"request_id", "Request ID", "requestId", "request-id", "RequestID", "REQUEST_ID", " request\tid ", "Request-Id"} {
+		if got := normalise(h); got != headerKey {
+			t.Errorf("normalise(%q) = %q, want %q", h, got, headerKey)
+		}
+	}
+	for _, h := range []string{"request", "id", "request_ids", "requestid2"} {
+		if got := normalise(h); got == headerKey {
+			t.Errorf("normalise(%q) = %q, want something else", h, got)
+		}
+	}
+}
+
+func TestRecordLines(t *testing.T) {
+	r := Record{ID: "abc", Line: 2, Dups: []int{5, 9}}
+	if got, want := r.Lines(), []int{2, 5, 9}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Lines() = %v, want %v", got, want)
+	}
+	r = Record{ID: "abc", Line: 2}
+	if got, want := r.Lines(), []int{2}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Lines() = %v, want %v", got, want)
+	}
+}
+
+// TestReadFieldsIndependent checks that kept values do not alias the csv reader's reused
+// buffers: later rows must not change earlier records.
+func TestReadFieldsIndependent(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("request_id,a,b\n")
+	for i := range 5000 {
+		fmt.Fprintf(&sb, "id%d,a%d,b%d\n", i, i, i)
+	}
+	got, err := Read(strings.NewReader(sb.String()), Options{Name: "ids.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Records) != 5000 {
+		t.Fatalf("%d records, want 5000", len(got.Records))
+	}
+	for i, r := range got.Records {
+		want := Record{ID: fmt.Sprintf("id%d", i), Line: i + 2,
+			Fields: []string{fmt.Sprintf("a%d", i), fmt.Sprintf("b%d", i)}}
+		if !reflect.DeepEqual(r, want) {
+			t.Fatalf("record %d = %+v, want %+v", i, r, want)
+		}
+		if cap(r.Fields) != 2 {
+			t.Fatalf("record %d Fields cap %d: appending would overwrite the next record", i, cap(r.Fields))
+		}
+	}
+}

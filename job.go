@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/output"
+	"github.com/vxrecon/vxrecon/report"
+)
+
+// progressEvery is how often a JSON progress line is logged.
+const progressEvery = 10 * time.Second
+
+// runJob is the whole job for a validated config and an opened input. It returns the exit code
+// and whether the workbook was written.
+func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *env) (int, bool) {
+	started := time.Now().UTC()
+	tty := isTerminal(e.stderr)
+	bar := showBar(c.Progress, tty, e.getenv("TERM"))
+	trk := newTracker(0)
+	var logw io.Writer = e.stderr
+	if bar {
+		logw = barSafeWriter{t: trk, w: e.stderr}
+	}
+	log := newLogger(logw, c.LogFormat, c.LogLevel, tty)
+
+	fail := func(code int, msg string, err error) (int, bool) {
+		log.Error().Err(err).Msg(msg)
+		return code, false
+	}
+
+	// Everything that can be checked before the first request is checked here: bad input and an
+	// unwritable output folder end the run with nothing requested and nothing written.
+	b, err := input.Read(in, input.Options{Name: inName, Column: c.Column})
+	if err != nil {
+		return fail(exitUsage, "bad input", err)
+	}
+	if len(b.Records) == 0 && len(b.Invalid) == 0 {
+		return fail(exitUsage, "bad input", fmt.Errorf("%s: no request ids", inName))
+	}
+	if err := output.CheckWritable(filepath.Dir(c.Out)); err != nil {
+		return fail(exitUsage, "bad output", err)
+	}
+	var journal *output.Journal
+	if c.Journal != "" {
+		if journal, err = output.OpenJournal(c.Journal); err != nil {
+			return fail(exitUsage, "bad journal", err)
+		}
+		defer journal.Close()
+		if journal.Torn > 0 {
+			log.Warn().Int("lines", journal.Torn).Str("journal", c.Journal).Msg("journal: unreadable lines skipped")
+		}
+	}
+
+	wb, err := output.NewWorkbook(output.Options{
+		PII:          c.PII,
+		MaxRows:      c.maxRows,
+		InputColumns: b.Columns,
+		Title:        "vxrecon report: " + inName,
+		Created:      started,
+	})
+	if err != nil {
+		return fail(exitIncomplete, "workbook", err)
+	}
+	defer wb.Close()
+	for i := range b.Invalid {
+		inv := &b.Invalid[i]
+		log.Warn().Str("input", inName).Int("line", inv.Line).Str("reason", inv.Reason).Msg("invalid input row")
+		if err := wb.AddInvalid(inv); err != nil {
+			return fail(exitIncomplete, "workbook", err)
+		}
+	}
+
+	cfg := batch.Config{
+		BaseURL:     c.BaseURL,
+		Credentials: c.creds,
+		Concurrency: c.Concurrency,
+		Rate:        c.Rate,
+		Timeout:     c.Timeout,
+		Retries:     c.Retries,
+		UserAgent:   "vxrecon/" + func() string { v, _, _ := buildVersion(); return v }(),
+		OnRetry: func(id string, attempt int, err error, wait time.Duration) {
+			log.Debug().Str("id", id).Int("attempt", attempt).Str("reason", err.Error()).Dur("wait", wait).Msg("retry")
+		},
+	}
+	if journal != nil {
+		cfg.OnResult = func(r *batch.Result) {
+			if err := journal.Append(r); err != nil {
+				log.Error().Err(err).Msg("journal")
+			}
+		}
+	}
+	if c.tuneBatch != nil {
+		c.tuneBatch(&cfg)
+	}
+	client, err := batch.New(cfg)
+	if err != nil {
+		return fail(exitUsage, "bad configuration", err)
+	}
+
+	ids := make([]string, len(b.Records))
+	for i := range b.Records {
+		ids[i] = b.Records[i].ID
+	}
+	reused := 0
+	prior := func(i int) (batch.Result, bool) { return batch.Result{}, false }
+	if journal != nil {
+		prior = func(i int) (batch.Result, bool) {
+			r, ok := journal.Lookup(ids[i])
+			if ok {
+				reused++
+			}
+			return r, ok
+		}
+	}
+
+	log.Info().Str("input", inName).Int("ids", len(ids)).Int("rows", b.Rows).
+		Int("duplicates", b.Duplicates).Int("invalid", len(b.Invalid)).
+		Int("reusable", journalReusable(journal)).Int("concurrency", c.Concurrency).
+		Str("api", apiHost(c.BaseURL)).Msg("start")
+
+	agg := report.NewAggregate()
+	agg.SetInput(b.Rows, b.Duplicates, len(b.Invalid))
+	trk.total = len(ids)
+	var barW io.Writer
+	if bar {
+		barW = e.stderr
+	}
+	logEvery := time.Duration(0)
+	if !tty || c.LogFormat == "json" {
+		logEvery = progressEvery
+	}
+	trk.run(log, barW, logEvery)
+
+	emit := func(i int, r *batch.Result) error {
+		rec := &b.Records[i]
+		d := report.Derive(r)
+		agg.Add(rec, r, &d)
+		trk.add(r.Class)
+		if r.Class == batch.Error && r.Attempts > 0 {
+			log.Warn().Str("id", r.ID).Int("attempts", r.Attempts).Str("reason", r.Err).Msg("error result")
+		}
+		return wb.AddResult(rec, r, &d)
+	}
+	runErr := client.Run(ctx, ids, prior, emit)
+	trk.finish()
+
+	facts := report.Facts{
+		Started:  started,
+		Finished: time.Now().UTC(),
+		Input:    inName,
+		BaseURL:  apiHost(c.BaseURL),
+		Version:  func() string { v, _, _ := buildVersion(); return v }(),
+		Complete: runErr == nil,
+	}
+	code := exitOK
+	var authErr *batch.AuthError
+	switch {
+	case runErr == nil:
+	case errors.As(runErr, &authErr):
+		facts.Reason, code = "credentials refused", exitAuth
+		log.Error().Err(runErr).Msg("credentials refused: stopped sending")
+	case errors.Is(runErr, batch.ErrAPIUnavailable):
+		facts.Reason, code = "API unavailable", exitIncomplete
+		log.Error().Err(runErr).Msg("API unavailable: stopped sending")
+	case ctx.Err() != nil && errors.Is(runErr, ctx.Err()):
+		facts.Reason, code = "interrupted", exitIncomplete
+		log.Warn().Msg("interrupted: stopped sending, writing what was fetched")
+	default:
+		// The workbook itself failed (a write error while streaming): nothing whole can be written.
+		return fail(exitIncomplete, "run failed", runErr)
+	}
+
+	sum := agg.Summary(facts)
+	errs := sum.Count(batch.Error) + sum.Invalid
+	if code == exitOK && errs > 0 && float64(errs) > c.MaxErrorRate*float64(sum.Results+sum.Invalid) {
+		code = exitIncomplete
+		log.Warn().Int("errors", errs).Float64("max_error_rate", c.MaxErrorRate).Msg("errors over -max-error-rate")
+	}
+
+	if err := output.WriteFileAtomic(c.Out, 0o600, func(w io.Writer) error { return wb.WriteTo(w, &sum) }); err != nil {
+		return fail(exitIncomplete, "write workbook", err)
+	}
+	if c.SummaryJSON != "" {
+		err := output.WriteFileAtomic(c.SummaryJSON, 0o600, func(w io.Writer) error {
+			return output.WriteSummaryJSON(w, &sum, code, c.Out)
+		})
+		if err != nil {
+			log.Error().Err(err).Msg("write summary JSON")
+			if code == exitOK {
+				code = exitIncomplete
+			}
+		}
+	}
+
+	status := "COMPLETE"
+	if !facts.Complete {
+		status = "INCOMPLETE"
+	}
+	log.Info().Int("pass", sum.Counts[0]).Int("fail", sum.Counts[1]).Int("in_progress", sum.Counts[2]).
+		Int("not_found", sum.Counts[3]).Int("error", sum.Counts[4]).Int("total", sum.Results).
+		Int("duplicates", sum.Duplicates).Int("invalid", sum.Invalid).Int("reused", reused).
+		Str("status", status).Str("reason", facts.Reason).Str("workbook", c.Out).
+		Dur("elapsed", facts.Finished.Sub(started)).Int("exit_code", code).Msg("done")
+	fmt.Fprintf(e.stdout, "PASS=%d FAIL=%d IN_PROGRESS=%d NOT_FOUND=%d error=%d total=%d duplicates=%d invalid=%d status=%s workbook=%s\n",
+		sum.Counts[0], sum.Counts[1], sum.Counts[2], sum.Counts[3], sum.Counts[4], sum.Results,
+		sum.Duplicates, sum.Invalid, status, c.Out)
+	return code, true
+}
+
+func journalReusable(j *output.Journal) int {
+	if j == nil {
+		return 0
+	}
+	return j.Reusable()
+}
+
+var _ = os.Stderr
+var _ zerolog.Logger

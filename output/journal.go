@@ -1,0 +1,214 @@
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/vxrecon/vxrecon/batch"
+)
+
+// Journal is an append-only JSON-lines file of every answer, one batch.Result a line. A rerun
+// with the same journal reuses the final answers (PASS, FAIL) and asks again for the rest.
+//
+// Only the offset of each reusable line is kept in memory, not the result itself, so resuming
+// a million-id run costs a map of ids, not a copy of every answer.
+type Journal struct {
+	f     *os.File
+	final map[string]int64 // id -> offset of its latest final line
+
+	mu    sync.Mutex
+	w     *bufio.Writer
+	dirty bool
+	err   error // first write error, reported by Append and Close
+	done  chan struct{}
+	wg    sync.WaitGroup
+
+	// Torn counts the unreadable lines skipped while loading (a torn last line after kill -9).
+	Torn int
+	// Lines counts the lines loaded.
+	Lines int
+}
+
+// journalSyncEvery bounds what kill -9 can lose: buffered answers are flushed and synced this often.
+const journalSyncEvery = time.Second
+
+// journalLine is what is read back: just enough to index the line.
+type journalLine struct {
+	ID    string      `json:"id"`
+	Class batch.Class `json:"class"`
+}
+
+// OpenJournal opens or creates the journal at path and indexes its final answers. A torn last
+// line (the process died mid-write) is cut off so that new lines start clean.
+func OpenJournal(path string) (*Journal, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
+	j := &Journal{f: f, final: make(map[string]int64), done: make(chan struct{})}
+	end, err := j.load()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read journal %s: %w", path, err)
+	}
+	if err := f.Truncate(end); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
+	if _, err := f.Seek(end, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
+	j.w = bufio.NewWriterSize(f, 256<<10)
+	j.wg.Add(1)
+	go j.syncLoop()
+	return j, nil
+}
+
+// load indexes every complete line and returns the offset just past the last complete line.
+func (j *Journal) load() (int64, error) {
+	r := bufio.NewReaderSize(j.f, 256<<10)
+	var off, end int64
+	for {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: gather it whole.
+			buf := append([]byte(nil), line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = r.ReadSlice('\n')
+				buf = append(buf, line...)
+			}
+			line = buf
+		}
+		if len(line) > 0 && line[len(line)-1] == '\n' {
+			j.index(line, off)
+			off += int64(len(line))
+			end = off
+		} else if len(bytes.TrimSpace(line)) > 0 {
+			j.Torn++ // torn last line: dropped, and overwritten by the next append
+		}
+		if err == io.EOF {
+			return end, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+}
+
+func (j *Journal) index(line []byte, off int64) {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return
+	}
+	var l journalLine
+	if err := json.Unmarshal(line, &l); err != nil || l.ID == "" {
+		j.Torn++
+		return
+	}
+	j.Lines++
+	// A later non-final answer does not undo an earlier final one: PASS and FAIL do not change.
+	if l.Class.Final() {
+		j.final[l.ID] = off
+	}
+}
+
+// Reusable returns how many ids have a final answer in the journal.
+func (j *Journal) Reusable() int { return len(j.final) }
+
+// Lookup returns the final answer recorded for id, if any.
+func (j *Journal) Lookup(id string) (batch.Result, bool) {
+	off, ok := j.final[id]
+	if !ok {
+		return batch.Result{}, false
+	}
+	r, err := j.readAt(off)
+	if err != nil || r.ID != id {
+		return batch.Result{}, false
+	}
+	return r, true
+}
+
+func (j *Journal) readAt(off int64) (batch.Result, error) {
+	var r batch.Result
+	sr := io.NewSectionReader(j.f, off, 1<<62)
+	line, err := bufio.NewReaderSize(sr, 4096).ReadBytes('\n')
+	if err != nil {
+		return r, err
+	}
+	err = json.Unmarshal(line, &r)
+	return r, err
+}
+
+// Append records one answer. It is safe for concurrent use; lines reach the disk within about
+// journalSyncEvery.
+func (j *Journal) Append(r *batch.Result) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", r.ID, err)
+	}
+	b = append(b, '\n')
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.err != nil {
+		return j.err
+	}
+	if _, err := j.w.Write(b); err != nil {
+		j.err = fmt.Errorf("write journal: %w", err)
+		return j.err
+	}
+	j.dirty = true
+	return nil
+}
+
+func (j *Journal) syncLoop() {
+	defer j.wg.Done()
+	t := time.NewTicker(journalSyncEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-j.done:
+			return
+		case <-t.C:
+			j.mu.Lock()
+			j.flushLocked()
+			j.mu.Unlock()
+		}
+	}
+}
+
+func (j *Journal) flushLocked() {
+	if !j.dirty || j.err != nil {
+		return
+	}
+	if err := j.w.Flush(); err != nil {
+		j.err = fmt.Errorf("write journal: %w", err)
+		return
+	}
+	if err := j.f.Sync(); err != nil {
+		j.err = fmt.Errorf("sync journal: %w", err)
+		return
+	}
+	j.dirty = false
+}
+
+// Close flushes and syncs what is buffered and closes the file.
+func (j *Journal) Close() error {
+	close(j.done)
+	j.wg.Wait()
+	j.mu.Lock()
+	j.dirty = true
+	j.flushLocked()
+	err := j.err
+	j.mu.Unlock()
+	if cerr := j.f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close journal: %w", cerr)
+	}
+	return err
+}

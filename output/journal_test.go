@@ -1,0 +1,96 @@
+package output
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/vxrecon/vxrecon/batch"
+)
+
+func TestJournalResume(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.jsonl")
+	j, err := OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := []batch.Result{
+		{ID: "a", Class: batch.Pass, HTTPStatus: 200, Attempts: 1, Session: &batch.Session{RequestID: "a", Status: "PASS"}},
+		{ID: "b", Class: batch.Fail, HTTPStatus: 200, Attempts: 2},
+		{ID: "c", Class: batch.InProgress, HTTPStatus: 202, Attempts: 1},
+		{ID: "d", Class: batch.NotFound, HTTPStatus: 404, Attempts: 1},
+		{ID: "e", Class: batch.Error, HTTPStatus: 500, Attempts: 5, Err: "http 500 after 5 attempts"},
+	}
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := j.Append(&answers[i]); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("journal mode: %v %v", fi.Mode(), err)
+	}
+
+	// A torn last line, as after kill -9 mid-write.
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(f, `{"id":"f","class":"PA`)
+	f.Close()
+
+	j, err = OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Torn != 1 || j.Lines != 5 || j.Reusable() != 2 {
+		t.Fatalf("torn=%d lines=%d reusable=%d, want 1 5 2", j.Torn, j.Lines, j.Reusable())
+	}
+	for _, tc := range []struct {
+		id   string
+		want bool
+	}{{"a", true}, {"b", true}, {"c", false}, {"d", false}, {"e", false}, {"f", false}, {"zz", false}} {
+		r, ok := j.Lookup(tc.id)
+		if ok != tc.want {
+			t.Errorf("Lookup(%q) ok=%v, want %v", tc.id, ok, tc.want)
+		}
+		if ok && (r.ID != tc.id || !r.Class.Final()) {
+			t.Errorf("Lookup(%q) = %+v", tc.id, r)
+		}
+	}
+	if r, _ := j.Lookup("a"); r.Session == nil || r.Session.Status != "PASS" {
+		t.Errorf("session not kept: %+v", r)
+	}
+	// New answers start on a clean line after the torn one was cut.
+	if err := j.Append(&batch.Result{ID: "c", Class: batch.Pass, Attempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	j, err = OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if j.Torn != 0 || j.Reusable() != 3 {
+		t.Fatalf("after append: torn=%d reusable=%d, want 0 3", j.Torn, j.Reusable())
+	}
+}
+
+func TestJournalOpenError(t *testing.T) {
+	_, err := OpenJournal(filepath.Join(t.TempDir(), "missing", "run.jsonl"))
+	if err == nil {
+		t.Fatal("want an error for a journal in a missing folder")
+	}
+}

@@ -1,0 +1,433 @@
+// Package output writes what a run leaves behind: the Excel workbook, the journal of answers
+// and the machine-readable summary, each whole or not at all. It is the only package that
+// knows excelize.
+package output
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/report"
+)
+
+// Sheet names, in workbook order. A full sheet continues on "Results (2)" and so on.
+const (
+	SheetSummary  = "Summary"
+	SheetResults  = "Results"
+	SheetJourneys = "Journeys"
+	SheetIssues   = "Issues"
+	SheetErrors   = "Errors"
+)
+
+// MaxSheetRows is Excel's row limit, header included.
+const MaxSheetRows = 1048576
+
+// InputPrefix heads the Results columns that carry the input's other columns.
+const InputPrefix = "Input: "
+
+// The Results columns, in SPEC order.
+const (
+	rcRow = iota
+	rcID
+	rcClass
+	rcHTTP
+	rcStatus
+	rcAction
+	rcDetail
+	rcService
+	rcConfirmation
+	rcReference
+	rcFirstName
+	rcLastName
+	rcEmail
+	rcPhone
+	rcDOB
+	rcDurationSecs
+	rcDuration
+	rcStops
+	rcStarted
+	rcFinished
+	rcIssues
+	rcAttempts
+	rcError
+	rcInput // first Input: column
+)
+
+var resultsHeader = []string{
+	"Row", "Request ID", "Classification", "HTTP Status", "Status", "Action", "Detail",
+	"Service", "Confirmation", "Reference", "First Name", "Last Name", "Email", "Phone", "DOB",
+	"Journey Duration (s)", "Journey Duration", "Stops", "Started At", "Finished At", "Issues",
+	"Attempts", "Error",
+}
+
+var resultsWidths = []float64{
+	10, 38, 15, 13, 12, 14, 40,
+	24, 14, 20, 12, 14, 26, 15, 12,
+	22, 18, 9, 20, 20, 40,
+	11, 40,
+}
+
+var journeysHeader = []string{
+	"Request ID", "Stop", "Timestamp", "Type", "Source", "Status", "Action", "Detail", "Elapsed (s)",
+}
+
+var journeysWidths = []float64{38, 8, 26, 20, 20, 12, 14, 40, 13}
+
+var issuesHeader = []string{
+	"Issue", "Count", "PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "Share",
+}
+
+var errorsHeader = []string{"Row", "Request ID", "Error", "HTTP Status", "Attempts"}
+
+var errorsWidths = []float64{10, 38, 60, 13, 11}
+
+// Options configure a Workbook; the zero value is a usable default.
+type Options struct {
+	PII          string    // "mask" (default when ""), "omit" or "full"
+	MaxRows      int       // rows per sheet including the header; 0 means MaxSheetRows
+	InputColumns []string  // headers of the input's other columns, shown as "Input: NAME"
+	Title        string    // document title
+	Created      time.Time // document creation time; zero means now
+	TempDir      string    // where the streamed sheets spill; "" means os.TempDir()
+}
+
+// Workbook builds the report workbook. Results, Journeys and Errors are streamed to temporary
+// files as results arrive, so memory stays flat however many ids there are; Summary and
+// Issues are filled by WriteTo at the end. A Workbook is not safe for concurrent use.
+type Workbook struct {
+	f       *excelize.File
+	opt     Options
+	pii     piiMode
+	st      *styles
+	results *sheet
+	journey *sheet
+	errs    *sheet
+	issues  *sheet // made by WriteTo
+	// reused per row
+	res, jrn, errRow *rowBuf
+	lineBuf          []byte
+	written, closed  bool
+}
+
+// NewWorkbook creates the five sheets in order and starts streaming Results, Journeys and
+// Errors. Close it when done, whether or not WriteTo was called.
+func NewWorkbook(opt Options) (*Workbook, error) {
+	pii, err := parsePII(opt.PII)
+	if err != nil {
+		return nil, err
+	}
+	if opt.MaxRows == 0 {
+		opt.MaxRows = MaxSheetRows
+	}
+	if opt.MaxRows < 2 || opt.MaxRows > MaxSheetRows {
+		return nil, fmt.Errorf("workbook: rows per sheet must be 2 to %d, got %d", MaxSheetRows, opt.MaxRows)
+	}
+	f := excelize.NewFile(excelize.Options{TmpDir: opt.TempDir})
+	w := &Workbook{f: f, opt: opt, pii: pii}
+	if err := w.init(); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("workbook: %w", err)
+	}
+	return w, nil
+}
+
+func (w *Workbook) init() error {
+	f := w.f
+	if err := f.SetSheetName(f.GetSheetName(0), SheetSummary); err != nil {
+		return err
+	}
+	for _, name := range []string{SheetResults, SheetJourneys, SheetIssues, SheetErrors} {
+		if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	f.SetActiveSheet(0)
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	w.st = st
+
+	header := resultsHeader
+	widths := resultsWidths
+	if n := len(w.opt.InputColumns); n > 0 {
+		header = append(header[:len(header):len(header)], make([]string, n)...)
+		widths = append(widths[:len(widths):len(widths)], make([]float64, n)...)
+		for i, c := range w.opt.InputColumns {
+			h := InputPrefix + Sanitize(c)
+			header[rcInput+i] = h
+			widths[rcInput+i] = float64(min(max(len([]rune(h))+4, 14), 40))
+		}
+	}
+	rows := w.opt.MaxRows
+	w.results = newSheet(f, st, rows, SheetResults, header, widths)
+	w.journey = newSheet(f, st, rows, SheetJourneys, journeysHeader, journeysWidths)
+	w.errs = newSheet(f, st, rows, SheetErrors, errorsHeader, errorsWidths)
+	for _, s := range []*sheet{w.results, w.journey, w.errs} {
+		if err := s.open(s.base); err != nil {
+			return err
+		}
+	}
+	w.res = newRowBuf(len(header))
+	w.jrn = newRowBuf(len(journeysHeader))
+	w.errRow = newRowBuf(len(errorsHeader))
+	return nil
+}
+
+var errWritten = errors.New("workbook: already written or closed")
+
+// AddInvalid lists an invalid input row on the Errors sheet: its line, the value as found
+// and why it cannot be requested.
+func (w *Workbook) AddInvalid(inv *input.Invalid) error {
+	if w.written || w.closed {
+		return errWritten
+	}
+	b := w.errRow
+	b.reset()
+	b.num(0, inv.Line, 0)
+	b.text(1, inv.Value, 0)
+	b.text(2, inv.Reason, 0)
+	return w.errs.write(b.vals)
+}
+
+// AddResult writes one unique id: its Results row, a Journeys row per stop and, for an error
+// result, an Errors row. Call it in input order. d may be nil for a result without a session.
+func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Derived) error {
+	if w.written || w.closed {
+		return errWritten
+	}
+	if r == nil {
+		return errors.New("workbook: nil result")
+	}
+	if d == nil {
+		d = &report.Derived{}
+	}
+	id := r.ID
+	if rec != nil {
+		id = rec.ID
+	}
+	st := w.st
+	var sess *batch.Session
+	var plus *batch.Plus
+	if r.Session != nil {
+		sess = r.Session
+		plus = sess.Plus
+	}
+
+	b := w.res
+	b.reset()
+	if rec != nil && rec.Line > 0 {
+		b.lines(rcRow, rec.Line, rec.Dups, &w.lineBuf)
+	}
+	b.text(rcID, id, 0)
+	if i := r.Class.Index(); i >= 0 {
+		b.set(rcClass, string(r.Class), st.class[i])
+	} else {
+		b.text(rcClass, string(r.Class), 0)
+	}
+	if r.HTTPStatus != 0 {
+		b.num(rcHTTP, r.HTTPStatus, 0)
+	}
+	detail := r.Detail
+	if detail == "" {
+		detail = r.Message
+	}
+	if sess != nil {
+		b.text(rcStatus, sess.Status, 0)
+		b.text(rcReference, sess.Reference, 0)
+		b.text(rcFirstName, w.pii.apply("name", Sanitize(sess.FirstName)), 0)
+		b.text(rcLastName, w.pii.apply("name", Sanitize(sess.LastName)), 0)
+		b.text(rcEmail, w.pii.apply("email", Sanitize(sess.Email)), 0)
+		b.text(rcPhone, w.pii.apply("phone", Sanitize(sess.Phone)), 0)
+		b.text(rcDOB, w.pii.apply("dob", Sanitize(sess.DOB)), 0)
+		stops := 0
+		if sess.Journey != nil {
+			stops = len(sess.Journey.Stops)
+		}
+		b.num(rcStops, stops, 0)
+	}
+	if plus != nil {
+		b.text(rcAction, plus.Action, 0)
+		if plus.Detail != "" {
+			detail = plus.Detail
+		}
+		b.text(rcConfirmation, string(plus.Confirmation), 0)
+	}
+	b.text(rcDetail, detail, 0)
+	service := d.Service
+	if service == "" && plus != nil {
+		service = plus.Service
+	}
+	b.text(rcService, service, 0)
+	if d.HasDuration {
+		b.set(rcDurationSecs, d.Duration.Seconds(), st.secs)
+		b.set(rcDuration, excelDuration(d.Duration), st.duration)
+	}
+	w.timeCell(b, rcStarted, d.Started)
+	w.timeCell(b, rcFinished, d.Finished)
+	switch len(d.Issues) {
+	case 0:
+	case 1:
+		b.text(rcIssues, d.Issues[0], 0)
+	default:
+		b.text(rcIssues, strings.Join(d.Issues, "; "), 0)
+	}
+	if r.Attempts != 0 {
+		b.num(rcAttempts, r.Attempts, 0)
+	}
+	b.text(rcError, r.Err, 0)
+	if rec != nil {
+		for i, v := range rec.Fields {
+			if rcInput+i < len(b.vals) {
+				b.text(rcInput+i, v, 0)
+			}
+		}
+	}
+	if err := w.results.write(b.vals); err != nil {
+		return err
+	}
+
+	if sess != nil && sess.Journey != nil && len(sess.Journey.Stops) > 0 {
+		if err := w.addStops(id, sess.Journey.Stops, d.Stops); err != nil {
+			return err
+		}
+	}
+
+	if r.Class == batch.Error {
+		e := w.errRow
+		e.reset()
+		if rec != nil && rec.Line > 0 {
+			e.lines(0, rec.Line, rec.Dups, &w.lineBuf)
+		}
+		e.text(1, id, 0)
+		e.text(2, r.Err, 0)
+		if r.HTTPStatus != 0 {
+			e.num(3, r.HTTPStatus, 0)
+		}
+		if r.Attempts != 0 {
+			e.num(4, r.Attempts, 0)
+		}
+		if err := w.errs.write(e.vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addStops writes one id's journey, all on one sheet whenever it fits on one.
+func (w *Workbook) addStops(id string, stops []batch.Stop, times []report.StopTime) error {
+	if err := w.journey.room(len(stops)); err != nil {
+		return err
+	}
+	id = Sanitize(id)
+	b := w.jrn
+	for i := range stops {
+		s := &stops[i]
+		b.reset()
+		b.set(0, id, 0)
+		b.num(1, i+1, 0)
+		var t report.StopTime
+		if i < len(times) {
+			t = times[i]
+		}
+		if !t.OK || !w.timeCell(b, 2, t.At) {
+			b.text(2, s.Timestamp, 0)
+		}
+		b.text(3, s.Type, 0)
+		b.text(4, s.Source, 0)
+		b.text(5, s.Status, 0)
+		b.text(6, s.Action, 0)
+		b.text(7, s.Detail, 0)
+		if t.OK {
+			b.set(8, t.Elapsed.Seconds(), w.st.secs)
+		}
+		if err := w.journey.write(b.vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// timeCell puts t as an Excel date-time; it reports false (and leaves the cell) for a zero
+// time or one Excel cannot show.
+func (w *Workbook) timeCell(b *rowBuf, i int, t time.Time) bool {
+	if t.IsZero() {
+		return false
+	}
+	v, ok := excelTime(t)
+	if ok {
+		b.set(i, v, w.st.dateTime)
+	}
+	return ok
+}
+
+// WriteTo fills Summary and Issues from s, ends the streamed sheets and writes the .xlsx to
+// dst. It can be called once.
+//
+// The zip is written straight to dst (through a zip writer handed to excelize), not built in
+// memory first as excelize's own WriteTo does, so a workbook of a million ids does not need
+// several times its size in RAM.
+func (w *Workbook) WriteTo(dst io.Writer, s *report.Summary) error {
+	if w.written || w.closed {
+		return errWritten
+	}
+	w.written = true
+	if s == nil {
+		s = &report.Summary{}
+	}
+	if err := w.writeIssues(s); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	if err := w.writeSummary(s); err != nil {
+		return fmt.Errorf("workbook: summary: %w", err)
+	}
+	for _, sh := range []*sheet{w.results, w.journey, w.issues, w.errs} {
+		if err := sh.finish(); err != nil {
+			return fmt.Errorf("workbook: %w", err)
+		}
+	}
+	created := w.opt.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	if err := w.f.SetDocProps(&excelize.DocProperties{
+		Title:    Sanitize(w.opt.Title),
+		Creator:  "vxrecon",
+		Created:  created.UTC().Format(time.RFC3339),
+		Modified: created.UTC().Format(time.RFC3339),
+	}); err != nil {
+		return fmt.Errorf("workbook: properties: %w", err)
+	}
+	var zw *zip.Writer
+	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zw = zip.NewWriter(dst)
+		return zw
+	})
+	// excelize hands its own in-memory buffer to the zip writer function; ours ignores it
+	// and writes to dst, so that buffer stays empty and nothing is copied at the end.
+	if err := w.f.Write(dst); err != nil {
+		return fmt.Errorf("workbook: write: %w", err)
+	}
+	if zw == nil {
+		return errors.New("workbook: write: zip writer not used")
+	}
+	return nil
+}
+
+// Close removes the temporary files. It is safe to call more than once, after WriteTo or
+// instead of it.
+func (w *Workbook) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	return w.f.Close()
+}

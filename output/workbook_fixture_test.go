@@ -1,0 +1,206 @@
+package output
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/report"
+)
+
+// item is one AddResult call.
+type item struct {
+	rec input.Record
+	res batch.Result
+	d   *report.Derived
+}
+
+var t0 = time.Date(2024, 8, 19, 20, 56, 25, 0, time.UTC)
+
+// Simulated personal data (as the simulator makes up), never real people.
+const (
+	fixFirst = "Jane"
+	fixLast  = "Doe"
+	fixEmail = "jane.doe@example.com"
+	fixPhone = "+1 555 123 7890"
+	fixDOB   = "19900101"
+)
+
+// Hostile strings an API could send: each must come back literally, as text.
+var hostile = []string{
+	`=HYPERLINK("http://evil.example","x")`,
+	"+1+2",
+	"-2+3",
+	"@SUM(A1:A2)",
+	"=1+1",
+	"_x0041_",
+	"  padded  ",
+	"tab\there",
+	"line\nbreak",
+	"<b>&amp;</b>",
+}
+
+const unicodeText = "Zoë Ünal 東京 🚀 café"
+
+func passItem() item {
+	stops := []batch.Stop{
+		{Timestamp: "2024-08-19 20:56:25.000000", Type: "NEW REGISTRATION", Source: "web", Status: "STARTED"},
+		{Timestamp: "not a time", Type: "Data Service", Source: "IDMatch5.0", Status: "DONE", Action: "PASS", Detail: "ALL CHECKS PASSED"},
+		{Timestamp: "2024-08-19 20:56:57.000000", Type: "Data Service", Source: "PhoneMatch5.0", Status: "DONE", Action: "PASS", Detail: "OUT-OF-BAND SUCCESSFUL"},
+	}
+	return item{
+		rec: input.Record{ID: "req-pass", Line: 2, Dups: []int{5, 9}, Fields: []string{"ACME", "inv-1"}},
+		res: batch.Result{ID: "req-pass", Class: batch.Pass, HTTPStatus: 200, Attempts: 1, Session: &batch.Session{
+			RequestID: "req-pass", Status: "PASS", Reference: "REF-1",
+			FirstName: fixFirst, LastName: fixLast, Email: fixEmail, Phone: fixPhone, DOB: fixDOB,
+			Plus: &batch.Plus{Service: "IDMatch5.0", Confirmation: "123456789", Action: "PASS",
+				Detail: "ALL CHECKS PASSED", Issues: []string{"OUT-OF-BAND SUCCESSFUL", "ALL CHECKS PASSED"}},
+			Journey: &batch.Journey{Stops: stops},
+		}},
+		d: &report.Derived{
+			Service: "IDMatch5.0", Issues: []string{"OUT-OF-BAND SUCCESSFUL", "ALL CHECKS PASSED"},
+			Duration: 32 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(32 * time.Second),
+			Stops: []report.StopTime{{At: t0, OK: true}, {}, {At: t0.Add(32 * time.Second), Elapsed: 32 * time.Second, OK: true}},
+		},
+	}
+}
+
+func fixtureItems() []item {
+	long := strings.Repeat("x", 40000)
+	fail := item{
+		rec: input.Record{ID: "req-fail", Line: 6, Fields: []string{"=cmd|' /C calc'!A0", "inv-5"}},
+		res: batch.Result{ID: "req-fail", Class: batch.Fail, HTTPStatus: 200, Attempts: 2, Session: &batch.Session{
+			RequestID: "req-fail", Status: "FAIL", Reference: hostile[0], FirstName: unicodeText,
+			Plus: &batch.Plus{Service: "AgeMatch5.0", Action: hostile[3], Detail: long,
+				Issues: []string{"NO MATCH"}},
+			Journey: &batch.Journey{Stops: []batch.Stop{{Timestamp: "garbled", Detail: "ctl\x00\x01\x1b\x7f\r\nend\xff!"}}},
+		}},
+		d: &report.Derived{Service: "AgeMatch5.0", Issues: []string{"NO MATCH"}, Stops: []report.StopTime{{}}},
+	}
+	return []item{
+		passItem(),
+		{
+			rec: input.Record{ID: "req-202", Line: 3, Fields: []string{"ACME"}},
+			res: batch.Result{ID: "req-202", Class: batch.InProgress, HTTPStatus: 202, Attempts: 1,
+				Message: "session not finished", Detail: "still working"},
+			d: &report.Derived{},
+		},
+		{
+			rec: input.Record{ID: "req-404", Line: 4},
+			res: batch.Result{ID: "req-404", Class: batch.NotFound, HTTPStatus: 404, Attempts: 1, Message: "not found"},
+		},
+		{
+			rec: input.Record{ID: "req-err", Line: 7, Dups: []int{8}},
+			res: batch.Result{ID: "req-err", Class: batch.Error, HTTPStatus: 503, Attempts: 5, Err: "HTTP 503 after 5 attempts"},
+			d:   &report.Derived{},
+		},
+		fail,
+	}
+}
+
+var fixtureInvalid = []input.Invalid{{Line: 10, Value: "bad/id", Reason: "invalid character '/' in request id"}}
+
+func fixtureSummary() *report.Summary {
+	return &report.Summary{
+		Facts: report.Facts{
+			Started: t0, Finished: t0.Add(90 * time.Minute), Input: "ids.csv",
+			BaseURL: "https://vx.dcams.app", Version: "v1.2.3", Complete: false, Reason: "interrupted",
+		},
+		Counts: [5]int{1, 1, 1, 1, 1}, Results: 5, Rows: 9, Duplicates: 3, Invalid: 1,
+		Durations: report.Stats{Count: 1, Min: 32 * time.Second, Median: 32 * time.Second, P90: 32 * time.Second,
+			Max: 32 * time.Second, Mean: 32 * time.Second},
+		Services: []report.ServiceRow{
+			{Service: "AgeMatch5.0", Counts: [5]int{0, 1, 0, 0, 0}, Total: 1},
+			{Service: "IDMatch5.0", Counts: [5]int{1, 0, 0, 0, 0}, Total: 1},
+			{Service: "(none)", Counts: [5]int{0, 0, 1, 1, 1}, Total: 3},
+		},
+		Issues: []report.IssueRow{
+			{Issue: "ALL CHECKS PASSED", Count: 1, ByClass: [5]int{1, 0, 0, 0, 0}},
+			{Issue: "NO MATCH", Count: 1, ByClass: [5]int{0, 1, 0, 0, 0}},
+			{Issue: "OUT-OF-BAND SUCCESSFUL", Count: 1, ByClass: [5]int{1, 0, 0, 0, 0}},
+		},
+	}
+}
+
+func fixtureOptions() Options {
+	return Options{
+		InputColumns: []string{"customer", "invoice"},
+		Title:        "vxrecon report",
+		Created:      time.Date(2024, 8, 20, 6, 0, 0, 0, time.UTC),
+	}
+}
+
+// build writes a workbook from items to a file in a temporary folder and returns its path.
+func build(t testing.TB, opt Options, invalid []input.Invalid, items []item, s *report.Summary) string {
+	t.Helper()
+	if opt.TempDir == "" {
+		opt.TempDir = t.TempDir()
+	}
+	w, err := NewWorkbook(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for i := range invalid {
+		if err := w.AddInvalid(&invalid[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range items {
+		it := &items[i]
+		if err := w.AddResult(&it.rec, &it.res, it.d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "report.xlsx")
+	err = WriteFileAtomic(path, 0o600, func(dst io.Writer) error { return w.WriteTo(dst, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// open reads a workbook back with excelize.
+func open(t testing.TB, path string) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return f
+}
+
+// rows returns a sheet as text, each row padded to width.
+func rows(t testing.TB, f *excelize.File, sheet string, width int) [][]string {
+	t.Helper()
+	rs, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rs {
+		for len(rs[i]) < width {
+			rs[i] = append(rs[i], "")
+		}
+	}
+	return rs
+}
+
+func fileBytes(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

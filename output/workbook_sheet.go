@@ -1,0 +1,184 @@
+package output
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// sheet is one streamed table (Results, Journeys, Issues, Errors) with its continuation
+// sheets: when a sheet is full it goes on at "Results (2)", "Results (3)", ..., each with the
+// same header, placed right after its predecessor in the tab order.
+//
+// The stream writers are flushed only at the end (finish), after every sheet exists: the
+// autofilter's hidden defined name records a sheet by its position, and excelize does not
+// adjust it when a later sheet is moved in front.
+type sheet struct {
+	f      *excelize.File
+	base   string
+	header []string
+	widths []float64
+	max    int // rows per sheet including the header
+	style  *styles
+
+	names   []string
+	writers []*excelize.StreamWriter
+	rows    []int // rows written on each part, header included
+
+	sw  *excelize.StreamWriter // the current part
+	cur int                    // rows written on the current part
+	ref []byte                 // reused cell reference ("A123")
+	hdr []interface{}
+}
+
+func newSheet(f *excelize.File, st *styles, max int, base string, header []string, widths []float64) *sheet {
+	return &sheet{f: f, style: st, max: max, base: base, header: header, widths: widths}
+}
+
+// open starts streaming into the existing sheet name: widths, frozen header, header row.
+func (s *sheet) open(name string) error {
+	sw, err := s.f.NewStreamWriter(name)
+	if err != nil {
+		return fmt.Errorf("sheet %s: %w", name, err)
+	}
+	for i, w := range s.widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return fmt.Errorf("sheet %s: %w", name, err)
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	}); err != nil {
+		return fmt.Errorf("sheet %s: %w", name, err)
+	}
+	if s.hdr == nil {
+		s.hdr = make([]interface{}, len(s.header))
+		for i, h := range s.header {
+			s.hdr[i] = excelize.Cell{StyleID: s.style.header, Value: h}
+		}
+	}
+	if err := sw.SetRow("A1", s.hdr, excelize.RowOpts{StyleID: s.style.header}); err != nil {
+		return fmt.Errorf("sheet %s: %w", name, err)
+	}
+	if s.sw != nil {
+		s.rows[len(s.rows)-1] = s.cur
+	}
+	s.names = append(s.names, name)
+	s.writers = append(s.writers, sw)
+	s.rows = append(s.rows, 1)
+	s.sw, s.cur = sw, 1
+	return nil
+}
+
+// room starts a continuation sheet when the next n rows would not fit on the current one,
+// so that rows that belong together (one id's journey) stay on one sheet. A group larger
+// than a whole sheet is split all the same (write moves on when a sheet is full).
+func (s *sheet) room(n int) error {
+	if s.cur+n > s.max && s.cur > 1 {
+		return s.next()
+	}
+	return nil
+}
+
+// write appends one row; vals is not kept.
+func (s *sheet) write(vals []interface{}) error {
+	if s.cur >= s.max {
+		if err := s.next(); err != nil {
+			return err
+		}
+	}
+	s.cur++
+	s.ref = append(s.ref[:0], 'A')
+	s.ref = strconv.AppendInt(s.ref, int64(s.cur), 10)
+	if err := s.sw.SetRow(string(s.ref), vals); err != nil {
+		return fmt.Errorf("sheet %s row %d: %w", s.names[len(s.names)-1], s.cur, err)
+	}
+	return nil
+}
+
+// next creates the continuation sheet and moves it right after the last part.
+func (s *sheet) next() error {
+	name := fmt.Sprintf("%s (%d)", s.base, len(s.names)+1)
+	if _, err := s.f.NewSheet(name); err != nil {
+		return fmt.Errorf("sheet %s: %w", name, err)
+	}
+	list := s.f.GetSheetList()
+	for i, n := range list {
+		if n == s.names[len(s.names)-1] && i+1 < len(list) && list[i+1] != name {
+			if err := s.f.MoveSheet(name, list[i+1]); err != nil {
+				return fmt.Errorf("sheet %s: %w", name, err)
+			}
+			break
+		}
+	}
+	return s.open(name)
+}
+
+// finish puts an autofilter over each part's table and ends its stream. No sheet may be
+// added or moved afterwards.
+func (s *sheet) finish() error {
+	if s.sw == nil {
+		return nil
+	}
+	s.rows[len(s.rows)-1] = s.cur
+	last, err := excelize.ColumnNumberToName(len(s.header))
+	if err != nil {
+		return err
+	}
+	for i, name := range s.names {
+		ref := "A1:" + last + strconv.Itoa(s.rows[i])
+		if err := s.f.AutoFilter(name, ref, nil); err != nil {
+			return fmt.Errorf("sheet %s: autofilter: %w", name, err)
+		}
+		if err := s.writers[i].Flush(); err != nil {
+			return fmt.Errorf("sheet %s: %w", name, err)
+		}
+	}
+	s.sw = nil
+	return nil
+}
+
+// rowBuf is a reusable row of cells: AddResult runs a million times, so the slices and Cell
+// values are allocated once. A nil entry in vals leaves the cell out altogether.
+type rowBuf struct {
+	cells []excelize.Cell
+	vals  []interface{}
+}
+
+func newRowBuf(n int) *rowBuf {
+	return &rowBuf{cells: make([]excelize.Cell, n), vals: make([]interface{}, n)}
+}
+
+func (b *rowBuf) reset() { clear(b.vals) }
+
+func (b *rowBuf) set(i int, v interface{}, style int) {
+	b.cells[i] = excelize.Cell{StyleID: style, Value: v}
+	b.vals[i] = &b.cells[i]
+}
+
+// text puts a sanitized string; empty text leaves the cell empty.
+func (b *rowBuf) text(i int, s string, style int) {
+	if s = Sanitize(s); s != "" {
+		b.set(i, s, style)
+	}
+}
+
+// num puts an integer.
+func (b *rowBuf) num(i, n int, style int) { b.set(i, n, style) }
+
+// lines puts input line numbers: a number for one line, text "3, 7, 9" for a duplicate.
+func (b *rowBuf) lines(i int, first int, more []int, buf *[]byte) {
+	if len(more) == 0 {
+		b.set(i, first, 0)
+		return
+	}
+	s := strconv.AppendInt((*buf)[:0], int64(first), 10)
+	for _, n := range more {
+		s = append(s, ", "...)
+		s = strconv.AppendInt(s, int64(n), 10)
+	}
+	*buf = s
+	b.set(i, string(s), 0)
+}

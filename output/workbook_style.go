@@ -1,0 +1,87 @@
+package output
+
+import (
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Number formats.
+const (
+	fmtDateTime = "yyyy-mm-dd hh:mm:ss"
+	fmtDuration = "[h]:mm:ss"
+	fmtPercent  = "0.0%"
+	fmtSeconds  = "0.###"
+)
+
+// classColors are the fill and font colours of the Classification cells, index as
+// batch.Classes: PASS green, FAIL red, IN PROGRESS amber, NOT FOUND grey, error dark red.
+var classColors = [5]struct{ fill, font string }{
+	{"C6EFCE", "006100"},
+	{"FFC7CE", "9C0006"},
+	{"FFEB9C", "9C5700"},
+	{"D9D9D9", "404040"},
+	{"C00000", "FFFFFF"},
+}
+
+// styles are the workbook's cell style ids, created once.
+type styles struct {
+	header, bold, title, bad int
+	dateTime, duration, secs int
+	percent                  int
+	class                    [5]int
+}
+
+func newStyles(f *excelize.File) (*styles, error) {
+	var st styles
+	var err error
+	mk := func(s *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = f.NewStyle(s)
+		return id
+	}
+	numFmt := func(s string) *string { return &s }
+	st.header = mk(&excelize.Style{
+		Font:   &excelize.Font{Bold: true},
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Border: []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}},
+	})
+	st.bold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	st.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	st.bad = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
+	st.dateTime = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDateTime)})
+	st.duration = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDuration)})
+	st.secs = mk(&excelize.Style{CustomNumFmt: numFmt(fmtSeconds)})
+	st.percent = mk(&excelize.Style{CustomNumFmt: numFmt(fmtPercent)})
+	for i, c := range classColors {
+		st.class[i] = mk(&excelize.Style{
+			Font: &excelize.Font{Color: c.font, Bold: i == 4},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c.fill}},
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// excelEpoch is day 0 of Excel's 1900 date system (as Excel counts after February 1900).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).Unix()
+
+// excelTime converts t's wall clock (Excel has no time zones) to an Excel serial date, or
+// reports false for a time Excel cannot show (before 1900-03-01 or after 9999).
+func excelTime(t time.Time) (float64, bool) {
+	y, mo, d := t.Date()
+	if y < 1900 || (y == 1900 && mo < 3) || y > 9999 {
+		return 0, false
+	}
+	h, mi, s := t.Clock()
+	wall := time.Date(y, mo, d, h, mi, s, 0, time.UTC).Unix()
+	return (float64(wall-excelEpoch) + float64(t.Nanosecond())/1e9) / 86400, true
+}
+
+// excelDuration is a duration in days, the unit of Excel's [h]:mm:ss.
+func excelDuration(d time.Duration) float64 { return d.Seconds() / 86400 }

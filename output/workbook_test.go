@@ -1,0 +1,689 @@
+package output
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/report"
+)
+
+var wantHeaders = map[string][]string{
+	"Results": {"Row", "Request ID", "Classification", "HTTP Status", "Status", "Action", "Detail",
+		"Service", "Confirmation", "Reference", "First Name", "Last Name", "Email", "Phone", "DOB",
+		"Journey Duration (s)", "Journey Duration", "Stops", "Started At", "Finished At", "Issues",
+		"Attempts", "Error", "Input: customer", "Input: invoice"},
+	"Journeys": {"Request ID", "Stop", "Timestamp", "Type", "Source", "Status", "Action", "Detail", "Elapsed (s)"},
+	"Issues":   {"Issue", "Count", "PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "Share"},
+	"Errors":   {"Row", "Request ID", "Error", "HTTP Status", "Attempts"},
+}
+
+func TestWorkbookSheetsAndHeaders(t *testing.T) {
+	f := open(t, build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
+	want := []string{"Summary", "Results", "Journeys", "Issues", "Errors"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Fatalf("sheets = %q, want %q", got, want)
+	}
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("active sheet = %d, want 0 (Summary)", i)
+	}
+	for sheet, hdr := range wantHeaders {
+		t.Run(sheet, func(t *testing.T) {
+			rs := rows(t, f, sheet, 0)
+			if len(rs) == 0 || !slices.Equal(rs[0], hdr) {
+				t.Fatalf("header = %q, want %q", rs[0], hdr)
+			}
+			p, err := f.GetPanes(sheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !p.Freeze || p.YSplit != 1 || p.TopLeftCell != "A2" {
+				t.Errorf("panes = %+v, want frozen below the header", p)
+			}
+			style := cellStyle(t, f, sheet, "A1")
+			if style.Font == nil || !style.Font.Bold {
+				t.Errorf("header not bold: %+v", style.Font)
+			}
+		})
+	}
+}
+
+func TestWorkbookResultsRows(t *testing.T) {
+	f := open(t, build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
+	hdr := wantHeaders["Results"]
+	rs := rows(t, f, "Results", len(hdr))
+	if len(rs) != 6 {
+		t.Fatalf("Results has %d rows, want header + 5", len(rs))
+	}
+	byID := map[string]map[string]string{}
+	for _, r := range rs[1:] {
+		m := map[string]string{}
+		for i, h := range hdr {
+			m[h] = r[i]
+		}
+		byID[r[1]] = m
+	}
+	tests := []struct {
+		id   string
+		want map[string]string
+	}{
+		{"req-pass", map[string]string{
+			"Row": "2, 5, 9", "Classification": "PASS", "HTTP Status": "200", "Status": "PASS", "Action": "PASS",
+			"Detail": "ALL CHECKS PASSED", "Service": "IDMatch5.0", "Confirmation": "123456789", "Reference": "REF-1",
+			"First Name": "J***", "Last Name": "D***", "Email": "j***@example.com", "Phone": "***-***-7890",
+			"DOB": "1990-**-**", "Journey Duration (s)": "32", "Journey Duration": "0:00:32", "Stops": "3",
+			"Started At": "2024-08-19 20:56:25", "Finished At": "2024-08-19 20:56:57",
+			"Issues": "OUT-OF-BAND SUCCESSFUL; ALL CHECKS PASSED", "Attempts": "1", "Error": "",
+			"Input: customer": "ACME", "Input: invoice": "inv-1",
+		}},
+		{"req-202", map[string]string{
+			"Row": "3", "Classification": "IN PROGRESS", "HTTP Status": "202", "Status": "", "Detail": "still working",
+			"Stops": "", "Journey Duration": "", "Attempts": "1", "Input: customer": "ACME", "Input: invoice": "",
+		}},
+		{"req-404", map[string]string{
+			"Row": "4", "Classification": "NOT FOUND", "HTTP Status": "404", "Detail": "not found", "Error": "",
+		}},
+		{"req-err", map[string]string{
+			"Row": "7, 8", "Classification": "error", "HTTP Status": "503", "Attempts": "5",
+			"Error": "HTTP 503 after 5 attempts", "Detail": "",
+		}},
+		{"req-fail", map[string]string{
+			"Row": "6", "Classification": "FAIL", "Status": "FAIL", "Action": "@SUM(A1:A2)",
+			"Reference": hostile[0], "First Name": "Z***", "Issues": "NO MATCH", "Stops": "1",
+			"Input: customer": "=cmd|' /C calc'!A0",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			got, ok := byID[tt.id]
+			if !ok {
+				t.Fatalf("no Results row for %s", tt.id)
+			}
+			for col, want := range tt.want {
+				if got[col] != want {
+					t.Errorf("%s = %q, want %q", col, got[col], want)
+				}
+			}
+		})
+	}
+	// Input order is kept.
+	var order []string
+	for _, r := range rs[1:] {
+		order = append(order, r[1])
+	}
+	if want := []string{"req-pass", "req-202", "req-404", "req-err", "req-fail"}; !slices.Equal(order, want) {
+		t.Errorf("order = %q, want %q", order, want)
+	}
+}
+
+func TestWorkbookCellTypesAndFormats(t *testing.T) {
+	f := open(t, build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
+	tests := []struct {
+		sheet, cell string
+		number      bool
+		numFmt      string  // custom number format, "" for none
+		raw         float64 // when number, the stored value
+	}{
+		{"Results", "A2", false, "", 0}, // "2, 5, 9"
+		{"Results", "A3", true, "", 3},
+		{"Results", "D2", true, "", 200},
+		{"Results", "P2", true, fmtSeconds, 32},
+		{"Results", "Q2", true, fmtDuration, 32.0 / 86400},
+		{"Results", "R2", true, "", 3},
+		{"Results", "S2", true, fmtDateTime, 45523 + (20*3600+56*60+25)/86400.0},
+		{"Results", "T2", true, fmtDateTime, 45523 + (20*3600+56*60+57)/86400.0},
+		{"Results", "V2", true, "", 1},
+		{"Results", "B2", false, "", 0},
+		{"Results", "I2", false, "", 0}, // confirmation is an identifier: text
+		{"Journeys", "B2", true, "", 1},
+		{"Journeys", "C2", true, fmtDateTime, 45523 + (20*3600+56*60+25)/86400.0},
+		{"Journeys", "C3", false, "", 0}, // "not a time" stays text
+		{"Journeys", "I4", true, fmtSeconds, 32},
+		{"Issues", "B2", true, "", 1},
+		{"Issues", "H2", true, fmtPercent, 0.2},
+		{"Errors", "A2", true, "", 10},
+		{"Errors", "D3", true, "", 503},
+		{"Errors", "E3", true, "", 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sheet+"!"+tt.cell, func(t *testing.T) {
+			typ, err := f.GetCellType(tt.sheet, tt.cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			isNum := typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber
+			if isNum != tt.number {
+				t.Fatalf("type = %v, want number %v", typ, tt.number)
+			}
+			st := cellStyle(t, f, tt.sheet, tt.cell)
+			got := ""
+			if st.CustomNumFmt != nil {
+				got = *st.CustomNumFmt
+			}
+			if got != tt.numFmt {
+				t.Errorf("number format = %q, want %q", got, tt.numFmt)
+			}
+			if !tt.number {
+				return
+			}
+			raw, err := f.GetCellValue(tt.sheet, tt.cell, excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				t.Fatalf("value %q is not a number", raw)
+			}
+			if d := v - tt.raw; d > 1e-9 || d < -1e-9 {
+				t.Errorf("value = %v, want %v", v, tt.raw)
+			}
+		})
+	}
+}
+
+func TestWorkbookClassFills(t *testing.T) {
+	f := open(t, build(t, fixtureOptions(), nil, fixtureItems(), fixtureSummary()))
+	want := map[string]string{"PASS": "C6EFCE", "FAIL": "FFC7CE", "IN PROGRESS": "FFEB9C", "NOT FOUND": "D9D9D9", "error": "C00000"}
+	for r := 2; r <= 6; r++ {
+		cell := "C" + strconv.Itoa(r)
+		class, _ := f.GetCellValue("Results", cell)
+		st := cellStyle(t, f, "Results", cell)
+		if len(st.Fill.Color) == 0 || st.Fill.Color[0] != want[class] {
+			t.Errorf("%s (%s) fill = %v, want %s", cell, class, st.Fill.Color, want[class])
+		}
+		if class == "error" && (st.Font == nil || st.Font.Color != "FFFFFF") {
+			t.Errorf("error font = %+v, want white", st.Font)
+		}
+	}
+}
+
+func TestWorkbookJourneysAndErrors(t *testing.T) {
+	f := open(t, build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
+	want := [][]string{
+		{"Request ID", "Stop", "Timestamp", "Type", "Source", "Status", "Action", "Detail", "Elapsed (s)"},
+		{"req-pass", "1", "2024-08-19 20:56:25", "NEW REGISTRATION", "web", "STARTED", "", "", "0"},
+		{"req-pass", "2", "not a time", "Data Service", "IDMatch5.0", "DONE", "PASS", "ALL CHECKS PASSED", ""},
+		{"req-pass", "3", "2024-08-19 20:56:57", "Data Service", "PhoneMatch5.0", "DONE", "PASS", "OUT-OF-BAND SUCCESSFUL", "32"},
+		{"req-fail", "1", "garbled", "", "", "", "", "ctl\nend!", ""},
+	}
+	if got := rows(t, f, "Journeys", 9); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("Journeys =\n%q\nwant\n%q", got, want)
+	}
+	wantErr := [][]string{
+		{"Row", "Request ID", "Error", "HTTP Status", "Attempts"},
+		{"10", "bad/id", "invalid character '/' in request id", "", ""},
+		{"7, 8", "req-err", "HTTP 503 after 5 attempts", "503", "5"},
+	}
+	if got := rows(t, f, "Errors", 5); !slices.EqualFunc(got, wantErr, slices.Equal) {
+		t.Errorf("Errors =\n%q\nwant\n%q", got, wantErr)
+	}
+	wantIss := [][]string{
+		{"Issue", "Count", "PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "Share"},
+		{"ALL CHECKS PASSED", "1", "1", "0", "0", "0", "0", "20.0%"},
+		{"NO MATCH", "1", "0", "1", "0", "0", "0", "20.0%"},
+		{"OUT-OF-BAND SUCCESSFUL", "1", "1", "0", "0", "0", "0", "20.0%"},
+	}
+	if got := rows(t, f, "Issues", 8); !slices.EqualFunc(got, wantIss, slices.Equal) {
+		t.Errorf("Issues =\n%q\nwant\n%q", got, wantIss)
+	}
+}
+
+// summaryValue finds label in column A of Summary and returns the cells right of it.
+func summaryValue(t *testing.T, f *excelize.File, label string) []string {
+	t.Helper()
+	for _, r := range rows(t, f, "Summary", 3) {
+		if r[0] == label {
+			return r[1:]
+		}
+	}
+	t.Fatalf("Summary has no %q label", label)
+	return nil
+}
+
+func TestWorkbookSummary(t *testing.T) {
+	path := build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary())
+	f := open(t, path)
+	tests := []struct {
+		label string
+		want  []string
+	}{
+		{"Started", []string{"2024-08-19 20:56:25", "UTC +00:00"}},
+		{"Finished", []string{"2024-08-19 22:26:25", "UTC +00:00"}},
+		{"Input file", []string{"ids.csv", ""}},
+		{"API host", []string{"https://vx.dcams.app", ""}},
+		{"vxrecon version", []string{"v1.2.3", ""}},
+		{"Result", []string{"INCOMPLETE", "interrupted"}},
+		{"PASS", []string{"1", "20.0%"}},
+		{"FAIL", []string{"1", "20.0%"}},
+		{"IN PROGRESS", []string{"1", "20.0%"}},
+		{"NOT FOUND", []string{"1", "20.0%"}},
+		{"error", []string{"1", "20.0%"}},
+		{"Results", []string{"5", ""}},
+		{"Rows read", []string{"9", ""}},
+		{"Duplicates", []string{"3", ""}},
+		{"Invalid rows", []string{"1", ""}},
+		{"Count", []string{"1", ""}},
+		{"Median", []string{"32", "0:00:32"}},
+		{"P90", []string{"32", "0:00:32"}},
+		{"Service", []string{"PASS", "FAIL"}},
+		{"(none)", []string{"0", "0"}},
+		{"NO MATCH", []string{"1", "20.0%"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.label, func(t *testing.T) {
+			if got := summaryValue(t, f, tt.label); !slices.Equal(got[:2], tt.want) {
+				t.Errorf("%s = %q, want %q", tt.label, got[:2], tt.want)
+			}
+		})
+	}
+	t.Run("numbers", func(t *testing.T) {
+		for r, row := range rows(t, f, "Summary", 1) {
+			if row[0] == "PASS" {
+				cell := fmt.Sprintf("B%d", r+1)
+				if typ, _ := f.GetCellType("Summary", cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+					t.Errorf("%s type = %v, want a number", cell, typ)
+				}
+				return
+			}
+		}
+	})
+	t.Run("chart", func(t *testing.T) {
+		parts := unzip(t, path)
+		chart, ok := parts["xl/charts/chart1.xml"]
+		if !ok {
+			t.Fatal("no chart in the workbook")
+		}
+		m := regexp.MustCompile(`Summary!\$B\$(\d+):\$B\$(\d+)`).FindStringSubmatch(chart)
+		if m == nil {
+			t.Fatalf("chart does not refer to the class counts:\n%.500s", chart)
+		}
+		first, _ := strconv.Atoi(m[1])
+		for i, c := range batch.Classes {
+			if got, _ := f.GetCellValue("Summary", fmt.Sprintf("A%d", first+i)); got != string(c) {
+				t.Errorf("chart category %d = %q, want %q", i, got, c)
+			}
+		}
+		rels := parts["xl/worksheets/_rels/sheet1.xml.rels"]
+		if !strings.Contains(rels, "drawing") {
+			t.Errorf("Summary (sheet1) has no drawing: %s", rels)
+		}
+	})
+	t.Run("no formulas", func(t *testing.T) {
+		for name, body := range unzip(t, path) {
+			if strings.HasPrefix(name, "xl/worksheets/") && strings.Contains(body, "<f>") {
+				t.Errorf("%s holds a formula", name)
+			}
+		}
+	})
+	t.Run("properties", func(t *testing.T) {
+		p, err := f.GetDocProps()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Title != "vxrecon report" || p.Creator != "vxrecon" || p.Created != "2024-08-20T06:00:00Z" {
+			t.Errorf("properties = %+v", p)
+		}
+	})
+	t.Run("complete", func(t *testing.T) {
+		s := fixtureSummary()
+		s.Facts.Complete, s.Facts.Reason = true, ""
+		f := open(t, build(t, fixtureOptions(), nil, nil, s))
+		if got := summaryValue(t, f, "Result"); !slices.Equal(got, []string{"COMPLETE", ""}) {
+			t.Errorf("Result = %q", got)
+		}
+	})
+}
+
+func TestWorkbookAutoFilter(t *testing.T) {
+	path := build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary())
+	f := open(t, path)
+	want := map[string]string{
+		"Results":  "'Results'!$A$1:$Y$6",
+		"Journeys": "'Journeys'!$A$1:$I$5",
+		"Issues":   "'Issues'!$A$1:$H$4",
+		"Errors":   "'Errors'!$A$1:$E$3",
+	}
+	got := map[string]string{}
+	for _, d := range f.GetDefinedName() {
+		if d.Name == "_xlnm._FilterDatabase" {
+			got[d.Scope] = d.RefersTo
+		}
+	}
+	for sheet, ref := range want {
+		if got[sheet] != ref {
+			t.Errorf("%s autofilter = %q, want %q", sheet, got[sheet], ref)
+		}
+	}
+	n := 0
+	for name, body := range unzip(t, path) {
+		if strings.HasPrefix(name, "xl/worksheets/sheet") && strings.Contains(body, "<autoFilter ref=") {
+			n++
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d worksheets have an autoFilter element, want %d", n, len(want))
+	}
+}
+
+func TestWorkbookHostileText(t *testing.T) {
+	// One result whose every API text field and journey stop carries a hostile string.
+	var items []item
+	for i, h := range append(slices.Clone(hostile), unicodeText) {
+		id := fmt.Sprintf("req-%d", i)
+		items = append(items, item{
+			rec: input.Record{ID: id, Line: i + 2, Fields: []string{h}},
+			res: batch.Result{ID: id, Class: batch.Fail, HTTPStatus: 200, Attempts: 1, Session: &batch.Session{
+				RequestID: id, Status: h, Reference: h,
+				Plus:    &batch.Plus{Service: h, Confirmation: batch.FlexString(h), Action: h, Detail: h},
+				Journey: &batch.Journey{Stops: []batch.Stop{{Timestamp: h, Type: h, Source: h, Status: h, Action: h, Detail: h}}},
+			}},
+			d: &report.Derived{Service: h, Issues: []string{h}, Stops: []report.StopTime{{}}},
+		})
+	}
+	f := open(t, build(t, Options{PII: "full", InputColumns: []string{"note"}}, nil, items, &report.Summary{}))
+	for i, h := range append(slices.Clone(hostile), unicodeText) {
+		r := i + 2
+		cells := []struct{ sheet, col string }{
+			{"Results", "E"}, {"Results", "F"}, {"Results", "G"}, {"Results", "H"}, {"Results", "I"},
+			{"Results", "J"}, {"Results", "U"}, {"Results", "X"},
+			{"Journeys", "C"}, {"Journeys", "D"}, {"Journeys", "E"}, {"Journeys", "F"}, {"Journeys", "G"}, {"Journeys", "H"},
+		}
+		for _, c := range cells {
+			cell := c.col + strconv.Itoa(r)
+			got, err := f.GetCellValue(c.sheet, cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != h {
+				t.Errorf("%s!%s = %q, want %q", c.sheet, cell, got, h)
+			}
+			if fm, _ := f.GetCellFormula(c.sheet, cell); fm != "" {
+				t.Errorf("%s!%s has formula %q", c.sheet, cell, fm)
+			}
+			if typ, _ := f.GetCellType(c.sheet, cell); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+				t.Errorf("%s!%s type = %v, want a string", c.sheet, cell, typ)
+			}
+		}
+	}
+}
+
+func TestWorkbookControlAndLongText(t *testing.T) {
+	f := open(t, build(t, fixtureOptions(), nil, fixtureItems(), fixtureSummary()))
+	got, _ := f.GetCellValue("Journeys", "H5")
+	if got != "ctl\nend!" {
+		t.Errorf("control characters: got %q, want %q", got, "ctl\nend!")
+	}
+	long, _ := f.GetCellValue("Results", "G6")
+	if n := len(utf16.Encode([]rune(long))); n > MaxCellChars {
+		t.Errorf("cut text is %d UTF-16 units, want <= %d", n, MaxCellChars)
+	}
+	if !strings.HasSuffix(long, CutMarker) || !strings.HasPrefix(long, strings.Repeat("x", 30000)) {
+		t.Errorf("cut text does not end with the marker: ...%q", long[max(0, len(long)-20):])
+	}
+	first, _ := f.GetCellValue("Results", "K6")
+	if first != "Z***" {
+		t.Errorf("unicode first name masked = %q", first)
+	}
+}
+
+func TestWorkbookPII(t *testing.T) {
+	full := []string{fixFirst, fixLast, fixEmail, fixPhone, fixDOB}
+	tests := []struct {
+		mode string
+		want []string
+	}{
+		{"", []string{"J***", "D***", "j***@example.com", "***-***-7890", "1990-**-**"}},
+		{"mask", []string{"J***", "D***", "j***@example.com", "***-***-7890", "1990-**-**"}},
+		{"omit", []string{"", "", "", "", ""}},
+		{"full", full},
+	}
+	for _, tt := range tests {
+		t.Run("mode="+tt.mode, func(t *testing.T) {
+			path := build(t, Options{PII: tt.mode}, nil, []item{passItem()}, fixtureSummary())
+			f := open(t, path)
+			r := rows(t, f, "Results", 15)[1]
+			if got := r[10:15]; !slices.Equal(got, tt.want) {
+				t.Errorf("personal cells = %q, want %q", got, tt.want)
+			}
+			if tt.mode == "full" {
+				return
+			}
+			// The full values appear nowhere in the file.
+			parts := unzip(t, path)
+			for name, body := range parts {
+				for _, v := range append(full, "jane.doe", "555 123", "1990-01-01", "0101") {
+					if strings.Contains(body, v) {
+						t.Errorf("%s contains %q", name, v)
+					}
+				}
+			}
+		})
+	}
+	if _, err := NewWorkbook(Options{PII: "partial"}); err == nil {
+		t.Error("NewWorkbook accepted -pii partial")
+	}
+}
+
+func TestWorkbookContinuation(t *testing.T) {
+	// 12 ids with 0 to 4 stops each, 3 errors, 5 rows per sheet (header + 4).
+	var items []item
+	stops := []int{3, 0, 2, 4, 1, 3, 3, 0, 2, 4, 1, 2}
+	want := map[string]int{}
+	for i, n := range stops {
+		id := fmt.Sprintf("id-%02d", i)
+		want[id] = n
+		it := item{rec: input.Record{ID: id, Line: i + 2}, res: batch.Result{ID: id, Class: batch.Pass, HTTPStatus: 200, Attempts: 1}}
+		if i%4 == 3 {
+			it.res = batch.Result{ID: id, Class: batch.Error, Attempts: 5, Err: "timeout"}
+		}
+		it.res.Session = &batch.Session{RequestID: id, Status: "PASS", Journey: &batch.Journey{}}
+		it.d = &report.Derived{}
+		for s := range n {
+			it.res.Session.Journey.Stops = append(it.res.Session.Journey.Stops, batch.Stop{Timestamp: "t", Detail: fmt.Sprint(s + 1)})
+			it.d.Stops = append(it.d.Stops, report.StopTime{})
+		}
+		items = append(items, it)
+	}
+	invalid := []input.Invalid{{Line: 20, Value: "x/1", Reason: "bad"}, {Line: 21, Value: "x/2", Reason: "bad"}}
+	s := fixtureSummary()
+	f := open(t, build(t, Options{MaxRows: 5}, invalid, items, s))
+
+	sheets := f.GetSheetList()
+	wantSheets := []string{"Summary", "Results", "Results (2)", "Results (3)", "Journeys", "Journeys (2)",
+		"Journeys (3)", "Journeys (4)", "Journeys (5)", "Journeys (6)", "Journeys (7)", "Journeys (8)",
+		"Issues", "Errors", "Errors (2)"}
+	if !slices.Equal(sheets, wantSheets) {
+		t.Fatalf("sheets = %q\nwant %q", sheets, wantSheets)
+	}
+	seen := map[string]int{}
+	stopSheet := map[string]string{}
+	stopsSeen := map[string][]string{}
+	for _, sh := range sheets {
+		if sh == "Summary" {
+			continue
+		}
+		base, _, _ := strings.Cut(sh, " (")
+		rs := rows(t, f, sh, len(wantHeaders[base]))
+		if len(rs) > 5 {
+			t.Errorf("%s has %d rows, max 5", sh, len(rs))
+		}
+		if !slices.Equal(rs[0][:5], wantHeaders[base][:5]) {
+			t.Errorf("%s header = %q", sh, rs[0])
+		}
+		for _, r := range rs[1:] {
+			switch base {
+			case "Results":
+				seen[r[1]]++
+			case "Journeys":
+				if prev, ok := stopSheet[r[0]]; ok && prev != sh {
+					t.Errorf("journey of %s split over %s and %s", r[0], prev, sh)
+				}
+				stopSheet[r[0]] = sh
+				stopsSeen[r[0]] = append(stopsSeen[r[0]], r[1])
+			}
+		}
+	}
+	for id, n := range want {
+		if seen[id] != 1 {
+			t.Errorf("%s appears %d times on Results sheets", id, seen[id])
+		}
+		var wantStops []string
+		for s := range n {
+			wantStops = append(wantStops, strconv.Itoa(s+1))
+		}
+		if !slices.Equal(stopsSeen[id], wantStops) {
+			t.Errorf("%s stops = %q, want %q", id, stopsSeen[id], wantStops)
+		}
+	}
+	// The autofilter of every part names its own sheet.
+	scopes := map[string]bool{}
+	for _, d := range f.GetDefinedName() {
+		if d.Name == "_xlnm._FilterDatabase" {
+			if !strings.HasPrefix(d.RefersTo, "'"+d.Scope+"'!") {
+				t.Errorf("autofilter %q scoped to %q", d.RefersTo, d.Scope)
+			}
+			scopes[d.Scope] = true
+		}
+	}
+	if len(scopes) != len(sheets)-1 {
+		t.Errorf("autofilters on %d sheets, want %d", len(scopes), len(sheets)-1)
+	}
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("active sheet = %d, want Summary", i)
+	}
+}
+
+func TestWorkbookLongJourneySplits(t *testing.T) {
+	// A journey longer than a whole sheet cannot stay on one: it goes on, in order.
+	it := passItem()
+	for range 5 {
+		it.res.Session.Journey.Stops = append(it.res.Session.Journey.Stops, batch.Stop{Timestamp: "t"})
+	}
+	f := open(t, build(t, Options{MaxRows: 4}, nil, []item{it}, &report.Summary{}))
+	var got []string
+	for _, sh := range []string{"Journeys", "Journeys (2)", "Journeys (3)"} {
+		for _, r := range rows(t, f, sh, 2)[1:] {
+			got = append(got, r[1])
+		}
+	}
+	if want := []string{"1", "2", "3", "4", "5", "6", "7", "8"}; !slices.Equal(got, want) {
+		t.Errorf("stops = %q, want %q", got, want)
+	}
+}
+
+func TestWorkbookLifecycle(t *testing.T) {
+	w, err := NewWorkbook(Options{TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := passItem()
+	if err := w.AddResult(&it.rec, &it.res, nil); err != nil {
+		t.Fatalf("nil Derived: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := w.WriteTo(&buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteTo(&buf, nil); err == nil {
+		t.Error("second WriteTo succeeded")
+	}
+	if err := w.AddResult(&it.rec, &it.res, it.d); err == nil {
+		t.Error("AddResult after WriteTo succeeded")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if _, err := excelize.OpenReader(&buf); err != nil {
+		t.Fatalf("written workbook does not open: %v", err)
+	}
+
+	// Abandoned without WriteTo: Close frees the spill files.
+	dir := t.TempDir()
+	w, err = NewWorkbook(Options{TempDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, n := range []int{1, MaxSheetRows + 1} {
+		if _, err := NewWorkbook(Options{MaxRows: n}); err == nil {
+			t.Errorf("MaxRows %d accepted", n)
+		}
+	}
+}
+
+func TestWorkbookWriteError(t *testing.T) {
+	w, err := NewWorkbook(Options{TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	it := passItem()
+	if err := w.AddResult(&it.rec, &it.res, it.d); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteTo(failWriter{}, fixtureSummary()); err == nil {
+		t.Error("WriteTo to a failing writer succeeded")
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
+
+func cellStyle(t testing.TB, f *excelize.File, sheet, cell string) *excelize.Style {
+	t.Helper()
+	id, err := f.GetCellStyle(sheet, cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.GetStyle(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// unzip returns every part of the .xlsx as text.
+func unzip(t testing.TB, path string) map[string]string {
+	t.Helper()
+	b := fileBytes(t, path)
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]string{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !utf8.Valid(body) {
+			t.Errorf("%s is not valid UTF-8", zf.Name)
+		}
+		parts[zf.Name] = string(body)
+	}
+	return parts
+}

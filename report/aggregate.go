@@ -1,0 +1,223 @@
+package report
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/input"
+)
+
+// NoService is the service name under which results without a dcams_plus.service are counted.
+const NoService = "(none)"
+
+// errorIndex is where a result of an unknown class is counted: a class the code does not know
+// is a fault, and faults are errors.
+var errorIndex = batch.Error.Index()
+
+// Aggregate accumulates the figures of the Summary and Issues sheets as results stream past,
+// so the run never needs all results in memory at once. Add runs once per result (a million
+// of them in a big run) and allocates only when it first meets a service or an issue, plus
+// the amortised growth of one 8-byte duration per result. An Aggregate is not safe for
+// concurrent use; the zero value is not ready, use NewAggregate.
+type Aggregate struct {
+	counts [5]int
+
+	services   []ServiceRow
+	serviceIdx map[string]int
+
+	issues   []issueEntry
+	issueIdx map[string]int
+	seq      int // results added, stamps issueEntry.last to count an issue once per result
+
+	// durations are kept whole (8 bytes each) so the quantiles are exact, not estimated.
+	durations []time.Duration
+	sorted    bool
+
+	rows, duplicates, invalid int
+}
+
+// issueEntry is an IssueRow with the number of the last result that counted it.
+type issueEntry struct {
+	IssueRow
+	last int
+}
+
+// NewAggregate returns an empty Aggregate.
+func NewAggregate() *Aggregate {
+	return &Aggregate{
+		serviceIdx: make(map[string]int),
+		issueIdx:   make(map[string]int),
+		sorted:     true,
+	}
+}
+
+// Grow reserves room for n more durations, so a caller who knows the batch size spares Add
+// the slice's regrowth.
+func (a *Aggregate) Grow(n int) {
+	if n > 0 {
+		a.durations = slices.Grow(a.durations, n)
+	}
+}
+
+// Add counts one result: its class, its service by class, each distinct issue once, and its
+// journey duration when it has one. d is the result's Derive output, passed in because the
+// caller computes it anyway for the sheets; when nil, Add derives it. rec, the input record,
+// may be nil: input-level figures come from SetInput. A nil result is ignored.
+func (a *Aggregate) Add(rec *input.Record, r *batch.Result, d *Derived) {
+	if r == nil {
+		return
+	}
+	if d == nil {
+		v := Derive(r)
+		d = &v
+	}
+	a.seq++
+	ci := r.Class.Index()
+	if ci < 0 {
+		ci = errorIndex
+	}
+	a.counts[ci]++
+
+	name := d.Service
+	if name == "" {
+		name = NoService
+	}
+	i, ok := a.serviceIdx[name]
+	if !ok {
+		name = strings.Clone(name) // don't pin the decoded body behind a map key
+		i = len(a.services)
+		a.services = append(a.services, ServiceRow{Service: name})
+		a.serviceIdx[name] = i
+	}
+	a.services[i].Counts[ci]++
+	a.services[i].Total++
+
+	for _, s := range d.Issues {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		j, ok := a.issueIdx[s]
+		if !ok {
+			s = strings.Clone(s)
+			j = len(a.issues)
+			a.issues = append(a.issues, issueEntry{IssueRow: IssueRow{Issue: s}})
+			a.issueIdx[s] = j
+		}
+		e := &a.issues[j]
+		if e.last == a.seq {
+			continue // a repeat within this result
+		}
+		e.last = a.seq
+		e.Count++
+		e.ByClass[ci]++
+	}
+
+	if d.HasDuration && d.Duration >= 0 {
+		a.durations = append(a.durations, d.Duration)
+		a.sorted = false
+	}
+}
+
+// SetInput records the input-level figures: data rows read, lines repeating an id, and
+// invalid rows. They come from input.Batch, not from the results.
+func (a *Aggregate) SetInput(rows, duplicates, invalid int) {
+	a.rows, a.duplicates, a.invalid = rows, duplicates, invalid
+}
+
+// Summary returns the figures so far with the run's facts. It may be called any number of
+// times, also between Adds (for a progress line or an interrupted run); the slices it returns
+// are the caller's own.
+func (a *Aggregate) Summary(f Facts) Summary {
+	s := Summary{
+		Facts:      f,
+		Counts:     a.counts,
+		Rows:       a.rows,
+		Duplicates: a.duplicates,
+		Invalid:    a.invalid,
+	}
+	for _, n := range a.counts {
+		s.Results += n
+	}
+	if !a.sorted {
+		// Sorting in place loses nothing (the order of durations carries no meaning) and
+		// spares a copy of up to a million values on every call.
+		slices.Sort(a.durations)
+		a.sorted = true
+	}
+	s.Durations = statsSorted(a.durations)
+
+	s.Services = slices.Clone(a.services)
+	slices.SortFunc(s.Services, func(x, y ServiceRow) int {
+		return cmp.Or(cmp.Compare(y.Total, x.Total), strings.Compare(x.Service, y.Service))
+	})
+	s.Issues = make([]IssueRow, len(a.issues))
+	for i, e := range a.issues {
+		s.Issues[i] = e.IssueRow
+	}
+	slices.SortFunc(s.Issues, func(x, y IssueRow) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), strings.Compare(x.Issue, y.Issue))
+	})
+	return s
+}
+
+// StatsOf computes duration statistics over ds, which it leaves untouched, by the rules of
+// Aggregate.Summary. Negative values are not expected (ParseDuration and Derive never give one).
+func StatsOf(ds []time.Duration) Stats { return statsSorted(slices.Sorted(slices.Values(ds))) }
+
+// statsSorted computes the statistics of ascending durations:
+//
+//   - Median is the middle value, or for an even count the mean of the two middle values
+//     (rounded down to the nanosecond);
+//   - P90 is the nearest-rank 90th percentile: the value at rank ceil(0.9*N) (1-based) of
+//     the sorted values, so it is always one of the observed durations;
+//   - Mean is the exact mean, rounded to the nearest nanosecond (the sum is kept in 128 bits,
+//     so no total can overflow).
+//
+// With no values every field is zero.
+func statsSorted(ds []time.Duration) Stats {
+	n := len(ds)
+	if n == 0 {
+		return Stats{}
+	}
+	st := Stats{Count: n, Min: ds[0], Max: ds[n-1]}
+	if n%2 == 1 {
+		st.Median = ds[n/2]
+	} else {
+		lo, hi := ds[n/2-1], ds[n/2]
+		st.Median = lo + (hi-lo)/2
+	}
+	st.P90 = ds[(9*n+9)/10-1] // ceil(9n/10) - 1, in integers
+	st.Mean = mean(ds)
+	return st
+}
+
+// mean returns the mean of non-negative durations, rounded half up, without overflow.
+func mean(ds []time.Duration) time.Duration {
+	var hi, lo uint64
+	for _, d := range ds {
+		var c uint64
+		lo, c = bits.Add64(lo, uint64(max(d, 0)), 0)
+		hi += c
+	}
+	n := uint64(len(ds))
+	// Each value is below 2^63, so hi < n/2 and the quotient fits 64 bits, indeed 63.
+	q, r := bits.Div64(hi, lo, n)
+	if r >= n-r {
+		q++
+	}
+	return time.Duration(q)
+}
+
+// Share returns n as a fraction of total, 0 when total is not positive, for the percentage
+// cells beside the counts.
+func Share(n, total int) float64 {
+	if total <= 0 {
+		return 0
+	}
+	return float64(n) / float64(total)
+}

@@ -1,0 +1,195 @@
+package report
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/vxrecon/vxrecon/batch"
+)
+
+// documentedBody is the 200 example of api/get-session-result.md, trimmed to what the
+// Session type decodes.
+const documentedBody = `{
+    "fn": "John", "ln": "Doe", "dob": "19900101",
+    "status": "PASS",
+    "request_id": "19fe3b9e-384e-41d1-bded-8de9ef3abacb",
+    "dcams_plus": {
+        "service": "PhoneMatch5.0.Smart2FA.SMS",
+        "confirmation": 180603431,
+        "action": "PASS",
+        "detail": "ALL CHECKS PASSED",
+        "issues": ["OUT-OF-BAND SUCCESSFUL"]
+    },
+    "journey": {
+        "stops": [
+            {"timestamp": "2024-08-19 20:56:25.223174", "type": "NEW REGISTRATION"},
+            {"timestamp": "2024-08-19 20:56:41.280685", "type": "Data Service", "status": "PENDING"},
+            {"timestamp": "2024-08-19 20:56:57.448256", "type": "Data Service", "status": "PASS"}
+        ],
+        "duration": "00h 00m 32s"
+    },
+    "documents": null
+}`
+
+func decode(t *testing.T, body string) *batch.Result {
+	t.Helper()
+	var s batch.Session
+	if err := json.Unmarshal([]byte(body), &s); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	return &batch.Result{ID: s.RequestID, Class: batch.Pass, Session: &s}
+}
+
+func TestDeriveDocumented(t *testing.T) {
+	d := Derive(decode(t, documentedBody))
+	start := time.Date(2024, 8, 19, 20, 56, 25, 223174000, time.UTC)
+	want := Derived{
+		Service:     "PhoneMatch5.0.Smart2FA.SMS",
+		Issues:      []string{"OUT-OF-BAND SUCCESSFUL"},
+		Duration:    32 * time.Second,
+		HasDuration: true,
+		Started:     start,
+		Finished:    time.Date(2024, 8, 19, 20, 56, 57, 448256000, time.UTC),
+		Stops: []StopTime{
+			{At: start, Elapsed: 0, OK: true},
+			{At: time.Date(2024, 8, 19, 20, 56, 41, 280685000, time.UTC), Elapsed: 16057511 * time.Microsecond, OK: true},
+			{At: time.Date(2024, 8, 19, 20, 56, 57, 448256000, time.UTC), Elapsed: 32225082 * time.Microsecond, OK: true},
+		},
+	}
+	if !reflect.DeepEqual(d, want) {
+		t.Errorf("Derive(documented) =\n%+v\nwant\n%+v", d, want)
+	}
+}
+
+func TestDerive(t *testing.T) {
+	t0 := time.Date(2024, 8, 19, 20, 56, 25, 0, time.UTC)
+	stops := func(ts ...string) []batch.Stop {
+		var out []batch.Stop
+		for _, s := range ts {
+			out = append(out, batch.Stop{Timestamp: s})
+		}
+		return out
+	}
+	session := func(p *batch.Plus, j *batch.Journey) *batch.Result {
+		return &batch.Result{Class: batch.Pass, Session: &batch.Session{Status: "PASS", Plus: p, Journey: j}}
+	}
+	tests := []struct {
+		name string
+		r    *batch.Result
+		want Derived
+	}{
+		{"nil result", nil, Derived{}},
+		{"no session", &batch.Result{Class: batch.NotFound, HTTPStatus: 404}, Derived{}},
+		{"nil plus, nil journey", session(nil, nil), Derived{}},
+		{
+			"no journey keeps service and issues",
+			session(&batch.Plus{Service: "IDMatch5.0", Issues: []string{"NO MATCH"}}, nil),
+			Derived{Service: "IDMatch5.0", Issues: []string{"NO MATCH"}},
+		},
+		{
+			"duplicate issues",
+			session(&batch.Plus{Service: " AgeMatch5.0 ", Issues: []string{"NO MATCH", " NO MATCH ", "", "  ", "POSSIBLE MINOR", "NO MATCH", "AGE NOT VERIFIED"}}, nil),
+			Derived{Service: "AgeMatch5.0", Issues: []string{"NO MATCH", "POSSIBLE MINOR", "AGE NOT VERIFIED"}},
+		},
+		{
+			"only empty issues",
+			session(&batch.Plus{Issues: []string{"", " "}}, nil),
+			Derived{},
+		},
+		{
+			"missing duration: last minus first",
+			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30", "2024-08-19 20:57:05.5")}),
+			Derived{
+				Duration: 40500 * time.Millisecond, HasDuration: true,
+				Started: t0, Finished: t0.Add(40500 * time.Millisecond),
+				Stops: []StopTime{
+					{At: t0, OK: true},
+					{At: t0.Add(5 * time.Second), Elapsed: 5 * time.Second, OK: true},
+					{At: t0.Add(40500 * time.Millisecond), Elapsed: 40500 * time.Millisecond, OK: true},
+				},
+			},
+		},
+		{
+			"null duration falls back",
+			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30"), Duration: json.RawMessage(`null`)}),
+			Derived{
+				Duration: 5 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(5 * time.Second),
+				Stops: []StopTime{{At: t0, OK: true}, {At: t0.Add(5 * time.Second), Elapsed: 5 * time.Second, OK: true}},
+			},
+		},
+		{
+			"unreadable duration and stops: skip the bad stop",
+			session(nil, &batch.Journey{Stops: stops("soon", "2024-08-19 20:56:25", "2024-08-19 20:56:35"), Duration: json.RawMessage(`"later"`)}),
+			Derived{
+				Duration: 10 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(10 * time.Second),
+				Stops: []StopTime{{}, {At: t0, OK: true}, {At: t0.Add(10 * time.Second), Elapsed: 10 * time.Second, OK: true}},
+			},
+		},
+		{
+			"one stop: no duration",
+			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25")}),
+			Derived{Started: t0, Finished: t0, Stops: []StopTime{{At: t0, OK: true}}},
+		},
+		{
+			"negative duration refused",
+			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25"), Duration: json.RawMessage(`-5000`)}),
+			Derived{Started: t0, Finished: t0, Stops: []StopTime{{At: t0, OK: true}}},
+		},
+		{
+			"ms duration wins over stops",
+			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30"), Duration: json.RawMessage(`21000`)}),
+			Derived{
+				Duration: 21 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(5 * time.Second),
+				Stops: []StopTime{{At: t0, OK: true}, {At: t0.Add(5 * time.Second), Elapsed: 5 * time.Second, OK: true}},
+			},
+		},
+		{
+			"times going backwards: min and max",
+			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:30", "2024-08-19 20:56:25", "2024-08-19 20:56:45", "2024-08-19 20:56:40")}),
+			Derived{
+				Duration: 20 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(20 * time.Second),
+				Stops: []StopTime{
+					{At: t0.Add(5 * time.Second), OK: true},
+					{At: t0, Elapsed: -5 * time.Second, OK: true},
+					{At: t0.Add(20 * time.Second), Elapsed: 15 * time.Second, OK: true},
+					{At: t0.Add(15 * time.Second), Elapsed: 10 * time.Second, OK: true},
+				},
+			},
+		},
+		{
+			"zoned stops in UTC",
+			session(nil, &batch.Journey{Stops: stops("2024-08-19T22:56:25+02:00", "2024-08-19T20:56:26Z")}),
+			Derived{
+				Duration: time.Second, HasDuration: true, Started: t0, Finished: t0.Add(time.Second),
+				Stops: []StopTime{{At: t0, OK: true}, {At: t0.Add(time.Second), Elapsed: time.Second, OK: true}},
+			},
+		},
+		{
+			"empty journey",
+			session(nil, &batch.Journey{}),
+			Derived{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Derive(tt.r)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Derive =\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDeriveManyIssues(t *testing.T) {
+	// Past the small-list scan, de-duplication switches to a map; the result must not change.
+	var in []string
+	for i := range 1000 {
+		in = append(in, []string{"A", " B", "C ", ""}[i%4])
+	}
+	d := Derive(&batch.Result{Session: &batch.Session{Plus: &batch.Plus{Issues: in}}})
+	if want := []string{"A", "B", "C"}; !reflect.DeepEqual(d.Issues, want) {
+		t.Errorf("Issues = %q, want %q", d.Issues, want)
+	}
+}

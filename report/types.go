@@ -1,0 +1,81 @@
+// Package report aggregates classified results into the figures the workbook shows: counts
+// per class, duplicates, invalid rows, journey durations and their statistics, issues, and
+// counts by service and class. It is pure: no I/O, and the clock comes in as a value.
+package report
+
+import (
+	"time"
+
+	"github.com/vxrecon/vxrecon/batch"
+)
+
+// Derived holds the per-result values computed from a Result's session, for the Results and
+// Journeys sheets and for the aggregates.
+type Derived struct {
+	Service     string        // dcams_plus.service, or "" (the aggregates file it under "(none)")
+	Issues      []string      // dcams_plus.issues, de-duplicated, order kept
+	Duration    time.Duration // journey duration
+	HasDuration bool          // false when neither journey.duration nor two stop times are usable
+	Started     time.Time     // first stop time (UTC, as the API gives no zone), zero if none
+	Finished    time.Time     // last stop time, zero if none
+	Stops       []StopTime    // one per journey stop, same order as Session.Journey.Stops
+}
+
+// StopTime is one journey stop's parsed time and its time since the first stop.
+type StopTime struct {
+	At      time.Time     // zero when the timestamp is unreadable
+	Elapsed time.Duration // since the first stop with a readable time
+	OK      bool
+}
+
+// Facts are the run's own facts for the Summary.
+type Facts struct {
+	Started  time.Time
+	Finished time.Time
+	Input    string // input file name (base name) or "stdin"
+	BaseURL  string // API host, without credentials
+	Version  string
+	Complete bool
+	Reason   string // why the run is INCOMPLETE ("interrupted", "API unavailable", "credentials refused"), "" when complete
+}
+
+// Stats are duration statistics over the results that have a journey duration.
+type Stats struct {
+	Count                       int
+	Min, Median, P90, Max, Mean time.Duration
+}
+
+// ServiceRow counts one service's results by class (index as batch.Classes).
+type ServiceRow struct {
+	Service string
+	Counts  [5]int
+	Total   int
+}
+
+// IssueRow counts one distinct issue string: results carrying it, overall and per class.
+type IssueRow struct {
+	Issue   string
+	Count   int
+	ByClass [5]int
+}
+
+// Summary is everything the Summary, Issues and summary JSON need.
+type Summary struct {
+	Facts      Facts
+	Counts     [5]int // per class, index as batch.Classes
+	Results    int    // unique valid ids classified (sum of Counts)
+	Rows       int    // data rows read
+	Duplicates int    // lines repeating an id already seen
+	Invalid    int    // invalid rows
+	Durations  Stats
+	Services   []ServiceRow // sorted by Total descending, then name
+	Issues     []IssueRow   // sorted by Count descending, then text
+}
+
+// Count returns the number of results of class c.
+func (s *Summary) Count(c batch.Class) int {
+	if i := c.Index(); i >= 0 {
+		return s.Counts[i]
+	}
+	return 0
+}

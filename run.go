@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// env is what a command receives from the outside world; nothing else reads the process state.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run is the whole program: main only maps its result to an exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return exitUsage
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(ctx, args[1:], e)
+	case "demo":
+		return cmdDemo(ctx, args[1:], e)
+	case "simulate":
+		return cmdSimulate(ctx, args[1:], e)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			return run(ctx, []string{args[1], "-h"}, getenv, stdin, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "vxrecon: unknown command %q\n\n%s", args[0], usageText)
+		return exitUsage
+	}
+}
+
+// Exit codes, as SPEC "Exit codes and files" defines them.
+const (
+	exitOK         = 0 // workbook written, every id classified, errors within -max-error-rate
+	exitIncomplete = 1 // workbook written but errors over the limit, or interrupted or cut short
+	exitUsage      = 2 // bad usage or bad input: nothing requested, nothing written
+	exitAuth       = 3 // credentials refused
+)
+
+const usageText = `vxrecon reconciles VX identity-verification results into one Excel workbook.
+
+Usage:
+  vxrecon run -input F -out R.xlsx [flags]   the job (vxrecon run -h lists every flag)
+  vxrecon demo [-out R.xlsx] [-n N]          the whole job against the built-in simulated API
+  vxrecon simulate [-addr 127.0.0.1:8080]    serve the simulated API alone
+  vxrecon version                            version, commit and Go version
+  vxrecon help [command]                     this text, or a command's flags
+
+Credentials (never as a flag value): VXRECON_TOKEN or -token-file PATH, or
+VXRECON_CLIENT_ID + VXRECON_CLIENT_SECRET (OAuth2 client credentials, -auth-url).
+
+Exit codes: 0 done; 1 workbook written but errors over -max-error-rate, or cut short;
+2 bad usage or bad input (nothing requested, nothing written); 3 credentials refused.
+`

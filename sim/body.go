@@ -1,0 +1,388 @@
+package sim
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The bodies are built with append rather than encoding/json: the server renders one per
+// request and must keep up with tens of thousands of requests per second on two cores.
+
+var services = []string{
+	"AgeMatch5.0", "AgeMatch5.0.UK", "IDMatch5.0", "IDMatch5.0.Escalate", "IDMatchCOMPLY5.1",
+	"PhoneMatch5.0", "PhoneMatch5.0.Smart2FA.SMS", "DCAMSPLUS5.0", "DCAMSPLUS5.0.Enhanced",
+	"DCAMSPLUS5.0.Manual",
+}
+
+const (
+	smart2FA = "PhoneMatch5.0.Smart2FA.SMS"
+
+	detailPassed   = "ALL CHECKS PASSED"
+	detailMoreInfo = "MORE INFORMATION IS REQUIRED"
+	detailOOBOK    = "OUT-OF-BAND SUCCESSFUL"
+	detailOOBFail  = "FAILED OUT-OF-BAND CHECK"
+	detailReview   = "TRANSACTION REQUIRES FURTHER ATTENTION"
+)
+
+// failIssues returns the issues a failed check of service can raise.
+func failIssues(service string) []string {
+	switch {
+	case strings.HasPrefix(service, "AgeMatch"):
+		return []string{"AGE NOT VERIFIED", "POSSIBLE MINOR", "DATE OF BIRTH CHECK FAILED", "NO MATCH"}
+	case strings.HasPrefix(service, "PhoneMatch"):
+		return []string{"VOIP NOT ALLOWED", detailOOBFail, "NO MATCH"}
+	case strings.HasPrefix(service, "IDMatch"):
+		return []string{"SSN CHECK FAILED", "ADDRESS CHECK FAILED", "DATE OF BIRTH CHECK FAILED", "NO MATCH"}
+	default:
+		return []string{"NO MATCH", "ADDRESS CHECK FAILED", "DATE OF BIRTH CHECK FAILED", "POSSIBLE MINOR"}
+	}
+}
+
+// names are obviously fictional people.
+var names = [][2]string{
+	{"Jane", "Doe"}, {"John", "Doe"}, {"Alex", "Sample"}, {"Sam", "Example"},
+	{"Chris", "Tester"}, {"Pat", "Placeholder"}, {"Robin", "Fictional"}, {"Taylor", "Mock"},
+	{"Jordan", "Demo"}, {"Casey", "Specimen"}, {"Morgan", "Dummy"}, {"Riley", "Stub"},
+}
+
+var streets = []string{"1 Example Way", "22 Sample Street", "303 Test Avenue", "4 Placeholder Road"}
+
+// Hostile strings: what a spreadsheet must not execute or choke on.
+const (
+	hostileFirst     = `=HYPERLINK("http://x")`
+	hostileLast      = "+1+2"
+	hostileDetail    = "-2+3"
+	hostileIssue     = "@SUM(A1)"
+	hostileControl   = "line\x00one\x07two\x1bthree\r\nfour\ttab"
+	hostileReference = "Zoë 日本 🚀"
+)
+
+var hostileLong = strings.Repeat("LONG DETAIL ", 40000/12+1)[:40000]
+
+var stampBase = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+const stampLayout = "2006-01-02 15:04:05.000000"
+
+// plan is everything that varies in a 200 body, drawn from the id.
+type plan struct {
+	requestID string
+	status    string // top-level status
+	fn, ln    string
+	email     string
+	phone     string
+	dob       string
+	addr      [4]string // addr, city, state, zip
+	reference string
+	extra     int // which additionalData
+
+	plus         bool
+	service      string
+	confirmation uint64
+	action       string
+	detail       string
+	issues       []string
+
+	journey    bool
+	msDuration bool
+	stops      []time.Time
+	stopDetail string // detail of the middle stops
+	longDetail bool   // hostile: stop 2 carries the 40,000-character detail
+}
+
+// makePlan draws the body of id, played as case c.
+func makePlan(id string, c Case) plan {
+	r := newRNG(id)
+	p := plan{requestID: id, status: "PASS", plus: true, journey: true}
+	switch c {
+	case CaseFail:
+		p.status = "FAIL"
+	case CasePending:
+		p.status = "PENDING"
+	case CaseReview:
+		p.status = "REVIEW"
+	case CaseBadStatus:
+		p.status = "MAYBE"
+	case CaseMismatch:
+		p.requestID = id + "-other"
+	case CaseNoJourney:
+		p.journey = false
+	case CaseMsDuration:
+		p.msDuration = true
+	case CaseNoPlus:
+		p.plus = false
+	}
+
+	name := names[r.intn(len(names))]
+	p.fn, p.ln = name[0], name[1]
+	seq := r.intn(1000)
+	p.email = strings.ToLower(p.fn+"."+p.ln) + strconv.Itoa(seq) + "@example.com"
+	p.phone = "202-555-01" + twoDigits(r.intn(100))
+	p.dob = "19" + twoDigits(40+r.intn(60)) + twoDigits(1+r.intn(12)) + twoDigits(1+r.intn(28))
+	if r.intn(3) == 0 {
+		p.addr = [4]string{streets[r.intn(len(streets))], "Springfield", "ZZ", "000" + twoDigits(r.intn(100))}
+	}
+	if r.intn(2) == 0 {
+		p.reference = "REF-" + strconv.Itoa(100000+r.intn(900000))
+	}
+	p.extra = r.intn(3)
+
+	p.service = services[r.intn(len(services))]
+	p.confirmation = 100000000 + uint64(r.intn(900000000))
+	p.stopDetail = detailMoreInfo
+	switch p.status {
+	case "PASS", "MAYBE":
+		p.action, p.detail = "PASS", detailPassed
+		if p.service == smart2FA {
+			p.issues = []string{detailOOBOK}
+		}
+	case "FAIL":
+		p.action = "FAIL"
+		pool := failIssues(p.service)
+		first := r.intn(len(pool))
+		p.issues = []string{pool[first]}
+		if r.intn(2) == 0 {
+			p.issues = append(p.issues, pool[(first+1+r.intn(len(pool)-1))%len(pool)])
+		}
+		p.detail = p.issues[0]
+	case "PENDING":
+		// The documented webhook example: status PENDING while dcams_plus already says FAIL.
+		if r.intn(2) == 0 {
+			p.service, p.action, p.detail = smart2FA, "FAIL", detailOOBFail
+			p.issues = []string{detailOOBFail}
+		} else {
+			p.action, p.detail = "PENDING", detailMoreInfo
+			p.issues = []string{detailMoreInfo}
+		}
+	case "REVIEW":
+		p.action, p.detail = "REVIEW", detailReview
+		p.issues = []string{detailMoreInfo}
+	}
+
+	n := 2 + r.intn(3) // a session of one stop (registration only) is rare
+	if r.intn(10) == 0 && !p.msDuration {
+		n = 1
+	}
+	if c == CaseHostile {
+		p.fn, p.ln, p.detail = hostileFirst, hostileLast, hostileDetail
+		p.issues = []string{hostileIssue, detailOOBOK}
+		p.addr = [4]string{hostileControl, hostileReference, "ZZ", "00000"}
+		p.reference = hostileReference
+		p.longDetail = true
+		n = 3
+	}
+	if p.journey {
+		t := stampBase.Add(time.Duration(r.intn(366*86400))*time.Second + time.Duration(r.intn(1e6))*time.Microsecond)
+		long := r.intn(25) == 0 // now and then a session left overnight: hours past 24
+		p.stops = make([]time.Time, n)
+		for i := range p.stops {
+			if i > 0 {
+				gap := time.Duration(2+r.intn(40))*time.Second + time.Duration(r.intn(1e6))*time.Microsecond
+				if long && i == n-1 {
+					gap += time.Duration(86400+r.intn(3*3600)) * time.Second
+				}
+				t = t.Add(gap)
+			}
+			p.stops[i] = t
+		}
+	}
+	return p
+}
+
+// appendSession appends the 200 body for id played as c.
+func appendSession(b []byte, id string, c Case) []byte {
+	p := makePlan(id, c)
+	b = append(b, `{"fn":`...)
+	b = appendString(b, p.fn)
+	b = append(b, `,"ln":`...)
+	b = appendString(b, p.ln)
+	b = append(b, `,"addr":`...)
+	b = appendString(b, p.addr[0])
+	b = append(b, `,"city":`...)
+	b = appendString(b, p.addr[1])
+	b = append(b, `,"state":`...)
+	b = appendString(b, p.addr[2])
+	b = append(b, `,"zip":`...)
+	b = appendString(b, p.addr[3])
+	b = append(b, `,"dob":`...)
+	b = appendString(b, p.dob)
+	b = append(b, `,"email":`...)
+	b = appendString(b, p.email)
+	b = append(b, `,"phone":`...)
+	b = appendString(b, p.phone)
+	b = append(b, `,"reference":`...)
+	b = appendString(b, p.reference)
+	b = append(b, `,"status":`...)
+	b = appendString(b, p.status)
+	b = append(b, `,"request_id":`...)
+	b = appendString(b, p.requestID)
+	switch p.extra {
+	case 0:
+		b = append(b, `,"additionalData":{"customKey":"customValue"}`...)
+	case 1:
+		b = append(b, `,"additionalData":{}`...)
+	default:
+		b = append(b, `,"additionalData":{"channel":"web","campaign":"sim"}`...)
+	}
+
+	b = append(b, `,"dcams_plus":`...)
+	if p.plus {
+		b = append(b, `{"document_data":{},"output":{"vpin":{}},"api_processing_error":false,"service":`...)
+		b = appendString(b, p.service)
+		b = append(b, `,"confirmation":`...)
+		b = strconv.AppendUint(b, p.confirmation, 10)
+		b = append(b, `,"action":`...)
+		b = appendString(b, p.action)
+		b = append(b, `,"detail":`...)
+		b = appendString(b, p.detail)
+		b = append(b, `,"issues":[`...)
+		for i, s := range p.issues {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, s)
+		}
+		b = append(b, "]}"...)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"storage":{"success":null},"journey":`...)
+	if p.journey {
+		b = p.appendJourney(b)
+	} else {
+		b = append(b, "null"...)
+	}
+	return append(b, `,"documents":null}`...)
+}
+
+func (p *plan) appendJourney(b []byte) []byte {
+	b = append(b, `{"stops":[`...)
+	last := len(p.stops) - 1
+	for i, t := range p.stops {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"timestamp":"`...)
+		b = t.AppendFormat(b, stampLayout)
+		if i == 0 {
+			b = append(b, `","type":"NEW REGISTRATION","source":"","status":"","action":"","detail":""}`...)
+			continue
+		}
+		b = append(b, `","type":"Data Service","source":`...)
+		b = appendString(b, p.service)
+		status, action, detail := "PENDING", "PENDING", p.stopDetail
+		if i == last {
+			status, action, detail = p.status, p.action, p.detail
+			if !p.plus {
+				action = p.status
+				detail = detailPassed
+			}
+		} else if p.longDetail {
+			detail = hostileLong
+		}
+		b = append(b, `,"status":`...)
+		b = appendString(b, status)
+		b = append(b, `,"action":`...)
+		b = appendString(b, action)
+		b = append(b, `,"detail":`...)
+		b = appendString(b, detail)
+		b = append(b, '}')
+	}
+	b = append(b, `],"duration":`...)
+	d := p.stops[last].Sub(p.stops[0])
+	if p.msDuration {
+		b = strconv.AppendInt(b, d.Milliseconds(), 10)
+	} else {
+		b = append(b, '"')
+		b = appendDuration(b, d)
+		b = append(b, '"')
+	}
+	return append(b, '}')
+}
+
+// appendDuration writes d the way the API does: "00h 00m 32s", hours past 23 kept.
+func appendDuration(b []byte, d time.Duration) []byte {
+	s := int(d / time.Second)
+	h, m := s/3600, s/60%60
+	s %= 60
+	if h < 10 {
+		b = append(b, '0')
+	}
+	b = strconv.AppendInt(b, int64(h), 10)
+	b = append(b, "h "...)
+	b = append(b, twoDigits(m)...)
+	b = append(b, "m "...)
+	b = append(b, twoDigits(s)...)
+	return append(b, 's')
+}
+
+func twoDigits(n int) string {
+	const digits = "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849505152535455565758596061626364656667686970717273747576777879808182838485868788899091929394959697989900"
+	return digits[2*n : 2*n+2]
+}
+
+// appendString appends s as a JSON string. s is valid UTF-8 (it comes from this package), so
+// only quotes, backslashes and control characters need escaping.
+func appendString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// SessionBody returns the 200 body the server sends for id once any transient fault of its
+// case is over: a valid session-result JSON for the answering cases, the invalid or cut body
+// for CaseBadJSON and CaseTruncated, and nil for cases that never answer 200 with a body of
+// their own (202, 404, errors, hang, huge, ...). Tests and fuzzers use it as a fixture.
+func SessionBody(id string) []byte {
+	switch c := CaseOf(id); c {
+	case CaseBadJSON:
+		return appendBadJSON(nil, id)
+	case CaseTruncated:
+		full := appendSession(nil, id, CasePass)
+		return full[:len(full)/2]
+	case CaseInProgress, CaseNotFound, CaseServerError, CaseBadRequest, CaseHang, CaseStall,
+		CaseClose, CaseShortBody, CaseHuge, CaseUnauthorized, CaseForbidden:
+		return nil
+	default:
+		return appendSession(nil, id, bodyCase(c))
+	}
+}
+
+// bodyCase maps a case to the body its final 200 carries: the transient faults end in PASS.
+func bodyCase(c Case) Case {
+	switch c {
+	case CaseFail, CasePending, CaseReview, CaseNoJourney, CaseMsDuration, CaseNoPlus,
+		CaseMismatch, CaseBadStatus, CaseHostile:
+		return c
+	}
+	return CasePass
+}
+
+// appendBadJSON appends a body that starts like a session result and is not JSON.
+func appendBadJSON(b []byte, id string) []byte {
+	b = append(b, `{"request_id":`...)
+	b = appendString(b, id)
+	return append(b, `,"status":"PASS","dcams_plus":{"confirmation":NaN,"issues":[,]},}`...)
+}

@@ -1,0 +1,248 @@
+package sim
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Case is one behaviour of the simulated API. The server picks it from the request id alone,
+// so a test asks for a behaviour by asking for an id: ID(CaseFlaky, 7) is "sim-flaky-000007",
+// and every request for that id behaves as CaseFlaky says.
+type Case string
+
+// The cases. The comment on each says what the server answers for an id of that case;
+// "then 200" means the later attempts for the same id get a normal PASS body.
+const (
+	CasePass       Case = "pass"       // 200, status PASS, full body
+	CaseFail       Case = "fail"       // 200, status FAIL, with issues
+	CasePending    Case = "pending"    // 200, status PENDING (dcams_plus.action is PENDING or, for some ids, FAIL)
+	CaseReview     Case = "review"     // 200, status REVIEW
+	CaseInProgress Case = "inprogress" // 202 IN PROGRESS
+	CaseNotFound   Case = "notfound"   // 404 NOT FOUND
+	CaseNoJourney  Case = "nojourney"  // 200 PASS with "journey": null
+	CaseMsDuration Case = "msduration" // 200 PASS with journey.duration in integer milliseconds
+	CaseNoPlus     Case = "noplus"     // 200 PASS with "dcams_plus": null
+
+	CaseServerError    Case = "servererror"    // 500 on every attempt
+	CaseFlaky          Case = "flaky"          // 500 on the first 2 attempts, then 200
+	CaseRateLimited    Case = "ratelimited"    // 429 with Retry-After: 1 on the first attempt, then 200
+	CaseRetryAfterDate Case = "retryafterdate" // 429 with an HTTP-date Retry-After 1-2 s ahead, then 200
+	CaseTimeout408     Case = "timeout408"     // 408 on the first attempt, then 200
+	Case502            Case = "502"            // 502 (an HTML body, as a proxy sends it) once, then 200
+	Case503            Case = "503"            // 503 once, then 200
+	Case504            Case = "504"            // 504 once, then 200
+
+	CaseBadJSON    Case = "badjson"    // 200 whose body is not valid JSON
+	CaseTruncated  Case = "truncated"  // 200 with the first half of a PASS body; Content-Length matches
+	CaseMismatch   Case = "mismatch"   // 200 PASS whose request_id is not the one asked
+	CaseBadStatus  Case = "badstatus"  // 200 with status "MAYBE"
+	CaseBadRequest Case = "badrequest" // 400 on every attempt
+
+	CaseSlow      Case = "slow"      // 200 PASS after Options.SlowDelay
+	CaseHang      Case = "hang"      // no answer until the client goes away or the server closes
+	CaseStall     Case = "stall"     // headers and half the body, then nothing until the client goes away
+	CaseClose     Case = "close"     // the connection is closed without an answer, every attempt
+	CaseShortBody Case = "shortbody" // declares Content-Length 10000, sends 100 bytes and closes
+	CaseHuge      Case = "huge"      // 200 with a 64 MiB body (chunked, no Content-Length)
+
+	CaseUnauthorized Case = "unauthorized" // 401 on every attempt, whatever the token
+	CaseForbidden    Case = "forbidden"    // 403 on every attempt
+	CaseHostile      Case = "hostile"      // 200 PASS whose strings attack a spreadsheet (formulas, control characters, 40,000 characters, emoji)
+)
+
+// Cases lists every case, in the order above.
+func Cases() []Case {
+	return []Case{
+		CasePass, CaseFail, CasePending, CaseReview, CaseInProgress, CaseNotFound,
+		CaseNoJourney, CaseMsDuration, CaseNoPlus,
+		CaseServerError, CaseFlaky, CaseRateLimited, CaseRetryAfterDate, CaseTimeout408,
+		Case502, Case503, Case504,
+		CaseBadJSON, CaseTruncated, CaseMismatch, CaseBadStatus, CaseBadRequest,
+		CaseSlow, CaseHang, CaseStall, CaseClose, CaseShortBody, CaseHuge,
+		CaseUnauthorized, CaseForbidden, CaseHostile,
+	}
+}
+
+var knownCases = func() map[string]Case {
+	m := make(map[string]Case)
+	for _, c := range Cases() {
+		m[string(c)] = c
+	}
+	return m
+}()
+
+// Expected returns the class a correct client reaches for an id of this case with the default
+// settings (4 retries, 30 s timeout): "PASS", "FAIL", "IN PROGRESS", "NOT FOUND" or "error".
+// The strings are the ones batch.Class uses; sim does not import batch so that batch's own
+// tests can use the simulator. CaseUnauthorized and CaseForbidden also stop the whole run.
+func (c Case) Expected() string {
+	switch c {
+	case CasePass, CaseNoJourney, CaseMsDuration, CaseNoPlus, CaseFlaky, CaseRateLimited,
+		CaseRetryAfterDate, CaseTimeout408, Case502, Case503, Case504, CaseSlow, CaseHostile:
+		return "PASS"
+	case CaseFail:
+		return "FAIL"
+	case CasePending, CaseReview, CaseInProgress:
+		return "IN PROGRESS"
+	case CaseNotFound:
+		return "NOT FOUND"
+	default:
+		return "error"
+	}
+}
+
+// idPrefix starts every id that names its case.
+const idPrefix = "sim-"
+
+// ID returns a request id that makes the server behave as c; different n give different ids
+// (and different, but equally deterministic, names, services and journeys).
+func ID(c Case, n int) string {
+	num := strconv.Itoa(n)
+	if n >= 0 && len(num) < 6 {
+		num = strings.Repeat("0", 6-len(num)) + num
+	}
+	return idPrefix + string(c) + "-" + num
+}
+
+// CaseOf returns the case the server plays for id. Ids made by ID (or any "sim-CASE" or
+// "sim-CASE-anything") get their case back; every other id, such as a UUID, gets one from a
+// weighted default mix chosen by a hash of the id: about 60% PASS (with a few of them without
+// journey, without dcams_plus or with a duration in milliseconds), 20% FAIL, 5% PENDING or
+// REVIEW, 5% 202, 5% 404 and 5% transient or permanent faults (flaky, 429, bad JSON, 500).
+// The default mix never hangs, stalls, closes, sends a huge body, refuses the token or sends
+// hostile strings.
+func CaseOf(id string) Case {
+	if rest, ok := strings.CutPrefix(id, idPrefix); ok {
+		name, _, _ := strings.Cut(rest, "-")
+		if c, ok := knownCases[name]; ok {
+			return c
+		}
+	}
+	return mixCase(hashID(id))
+}
+
+// mixCase picks a case of the default mix from a hash, in thousandths.
+func mixCase(h uint64) Case {
+	switch p := h % 1000; {
+	case p < 540:
+		return CasePass
+	case p < 560:
+		return CaseNoJourney
+	case p < 580:
+		return CaseMsDuration
+	case p < 600:
+		return CaseNoPlus
+	case p < 800:
+		return CaseFail
+	case p < 825:
+		return CasePending
+	case p < 850:
+		return CaseReview
+	case p < 900:
+		return CaseInProgress
+	case p < 950:
+		return CaseNotFound
+	case p < 965:
+		return CaseFlaky
+	case p < 980:
+		return CaseRateLimited
+	case p < 990:
+		return CaseBadJSON
+	default:
+		return CaseServerError
+	}
+}
+
+// hashID is 64-bit FNV-1a: cheap, allocation-free and stable across releases (unlike maphash).
+func hashID(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// rng is splitmix64: a tiny deterministic stream of variations seeded from an id.
+type rng struct{ s uint64 }
+
+func newRNG(id string) *rng { return &rng{s: hashID(id) ^ 0x5bd1e9955bd1e995} }
+
+func (r *rng) next() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	z := r.s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// intn returns a number in [0, n).
+func (r *rng) intn(n int) int { return int(r.next() % uint64(n)) }
+
+// demoCases are the cases DemoIDs always covers, most important first: every class, the
+// body variants, and the faults a client meets in practice. Nothing that needs a timeout
+// (hang, stall) or stops the run (401, 403) is among them.
+var demoCases = []Case{
+	CasePass, CaseFail, CasePending, CaseReview, CaseInProgress, CaseNotFound,
+	CaseNoJourney, CaseMsDuration, CaseNoPlus,
+	CaseServerError, CaseFlaky, CaseRateLimited, CaseBadJSON, CaseMismatch, CaseBadStatus,
+	CaseHostile,
+	CaseRetryAfterDate, CaseTruncated, Case503, CaseTimeout408,
+}
+
+// DemoIDs returns n deterministic ids for a demonstration run: one of each of the demo cases
+// (every class, the body variants and the common faults; if n is smaller, the first n of
+// them), spread through the list, and UUID-like ids from the default mix for the rest.
+// It never returns a hanging, huge, 401 or 403 id.
+func DemoIDs(n int) []string {
+	if n <= 0 {
+		return nil
+	}
+	ids := make([]string, n)
+	r := &rng{s: 0x76787265636f6e} // fixed seed: the demo is the same every time
+	for i := range ids {
+		ids[i] = uuidLike(r)
+	}
+	k := min(n, len(demoCases))
+	step := n / k
+	for i := range k {
+		ids[i*step] = ID(demoCases[i], 1)
+	}
+	return ids
+}
+
+// uuidLike formats 128 bits from r as a version-4 UUID.
+func uuidLike(r *rng) string {
+	const hexDigits = "0123456789abcdef"
+	a, b := r.next(), r.next()
+	var raw [16]byte
+	for i := range 8 {
+		raw[i] = byte(a >> (8 * i))
+		raw[8+i] = byte(b >> (8 * i))
+	}
+	raw[6] = raw[6]&0x0f | 0x40
+	raw[8] = raw[8]&0x3f | 0x80
+	out := make([]byte, 0, 36)
+	for i, c := range raw {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return string(out)
+}
+
+// validID reports whether id is one the API could have issued: 1-128 letters, digits, '-',
+// '_' or '.', the same rule vxrecon applies to its input.
+func validID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"runtime/debug"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3"; otherwise the module
+// version from the build info is used.
+var version = ""
+
+// buildVersion returns the version, the VCS commit (with "+dirty" when modified) and the Go version.
+func buildVersion() (ver, commit, goVersion string) {
+	ver, commit, goVersion = version, "unknown", "unknown"
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		if ver == "" {
+			ver = "dev"
+		}
+		return ver, commit, goVersion
+	}
+	goVersion = info.GoVersion
+	if ver == "" {
+		ver = info.Main.Version
+	}
+	if ver == "" || ver == "(devel)" {
+		ver = "dev"
+	}
+	var modified bool
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			commit = s.Value
+			if len(commit) > 12 {
+				commit = commit[:12]
+			}
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if modified && commit != "unknown" {
+		commit += "+dirty"
+	}
+	return ver, commit, goVersion
+}
+
+func versionLine() string {
+	v, c, g := buildVersion()
+	return fmt.Sprintf("vxrecon %s (commit %s, %s)", v, c, g)
+}
