@@ -55,7 +55,7 @@ func runFlags(fs *flag.FlagSet, c *jobConfig) {
 	fs.StringVar(&c.Input, "input", "", "CSV `path` of request ids, or - for stdin (required)")
 	fs.StringVar(&c.Out, "out", "", "the .xlsx `path` to write (required)")
 	fs.StringVar(&c.BaseURL, "base-url", "https://vx.dcams.app", "API base `URL`; plain http:// only to a loopback host unless -allow-http")
-	fs.StringVar(&c.Column, "column", "", "`header` of the request id column (default: detected)")
+	fs.StringVar(&c.Column, "column", "", "`header` of the request id column; none = detected (request_id, Request ID, requestId, …)")
 	fs.IntVar(&c.Concurrency, "concurrency", 8, "requests in flight at most")
 	fs.Float64Var(&c.Rate, "rate", 0, "requests per second at most, 0 = no limit")
 	fs.DurationVar(&c.Timeout, "timeout", 30*time.Second, "one attempt's time limit")

@@ -63,6 +63,7 @@ func newFlagSet(name, synopsis string, out io.Writer, extra string) *flag.FlagSe
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {
+		out := fs.Output()
 		fmt.Fprintf(out, "Usage: %s\n\nFlags (each also settable by its env var; a flag wins):\n", synopsis)
 		printFlags(out, fs)
 		if extra != "" {

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/vxrecon/vxrecon/batch"
 	"github.com/vxrecon/vxrecon/input"
@@ -210,7 +207,7 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		Int("not_found", sum.Counts[3]).Int("error", sum.Counts[4]).Int("total", sum.Results).
 		Int("duplicates", sum.Duplicates).Int("invalid", sum.Invalid).Int("reused", reused).
 		Str("status", status).Str("reason", facts.Reason).Str("workbook", c.Out).
-		Dur("elapsed", facts.Finished.Sub(started)).Int("exit_code", code).Msg("done")
+		Float64("elapsed_s", facts.Finished.Sub(started).Round(time.Millisecond).Seconds()).Int("exit_code", code).Msg("done")
 	fmt.Fprintf(e.stdout, "PASS=%d FAIL=%d IN_PROGRESS=%d NOT_FOUND=%d error=%d total=%d duplicates=%d invalid=%d status=%s workbook=%s\n",
 		sum.Counts[0], sum.Counts[1], sum.Counts[2], sum.Counts[3], sum.Counts[4], sum.Results,
 		sum.Duplicates, sum.Invalid, status, c.Out)
@@ -223,6 +220,3 @@ func journalReusable(j *output.Journal) int {
 	}
 	return j.Reusable()
 }
-
-var _ = os.Stderr
-var _ zerolog.Logger

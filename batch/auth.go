@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -21,8 +22,9 @@ const (
 )
 
 // Credentials says how requests are authorised: a static bearer Token, or an OAuth2 client
-// (ClientID and ClientSecret) whose tokens come from AuthURL. Neither value ever appears in
-// an error, a Result or a log line written by this package.
+// (ClientID and ClientSecret) whose tokens come from AuthURL. With neither, requests carry no
+// Authorization header (main insists on credentials for a real API; the simulator needs
+// none). No credential ever appears in an error or a Result made by this package.
 type Credentials struct {
 	Token                  string // static bearer token, or
 	ClientID, ClientSecret string // OAuth2 client credentials
@@ -68,6 +70,8 @@ type tokens struct {
 	cc      *clientcredentials.Config
 	client  *http.Client // the run's client, bounded by timeout, for the token endpoint
 	timeout time.Duration
+
+	last atomic.Pointer[string] // the latest access token, read without the mutex to scrub text
 
 	mu      sync.Mutex
 	cur     *bearer
@@ -157,6 +161,7 @@ func (t *tokens) get(ctx context.Context) (*bearer, error) {
 	if tok.AccessToken == "" || !validHeaderValue(tok.AccessToken) {
 		return nil, &transportError{reason: "token endpoint: unusable access token"}
 	}
+	t.last.Store(&tok.AccessToken)
 	b := &bearer{header: []string{"Bearer " + tok.AccessToken}}
 	if tok.Expiry.IsZero() {
 		b.renewAt = time.Now().Add(100 * 365 * 24 * time.Hour)

@@ -352,12 +352,8 @@ func (c *Client) scrub(r *Result) {
 		return
 	}
 	secrets := c.secrets
-	if c.tokens.cc != nil {
-		c.tokens.mu.Lock()
-		if c.tokens.cur != nil {
-			secrets = append(secrets[:len(secrets):len(secrets)], strings.TrimPrefix(c.tokens.cur.header[0], "Bearer "))
-		}
-		c.tokens.mu.Unlock()
+	if tok := c.tokens.last.Load(); tok != nil && len(*tok) >= 4 {
+		secrets = append(secrets[:len(secrets):len(secrets)], *tok)
 	}
 	for _, s := range secrets {
 		r.Err = strings.ReplaceAll(r.Err, s, "[redacted]")

@@ -293,6 +293,7 @@ func TestRunBreakerResets(t *testing.T) {
 }
 
 func TestRunRate(t *testing.T) {
+	t.Parallel() // it mostly waits
 	srv := newServer(t, pass)
 	cfg := testConfig(srv.URL)
 	cfg.Rate, cfg.Concurrency = 50, 8
@@ -308,6 +309,7 @@ func TestRunRate(t *testing.T) {
 
 // TestRunRetriesShareTheRate: retries wait for the limiter too.
 func TestRunRetriesShareTheRate(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, steps(status(503, ""), status(503, ""), status(503, ""), pass))
 	cfg := testConfig(srv.URL)
 	cfg.Rate, cfg.Retries = 20, 5
@@ -338,7 +340,7 @@ func TestRunConcurrentResultsAreComplete(t *testing.T) {
 		}
 		seen[r.ID] = true
 	}
-	ids := makeIDs(2000)
+	ids := makeIDs(1000)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 	if err != nil {
 		t.Fatal(err)

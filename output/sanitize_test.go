@@ -78,7 +78,7 @@ func TestSanitizeNoAlloc(t *testing.T) {
 }
 
 func FuzzSanitize(f *testing.F) {
-	for _, s := range append([]string{"", "a\x00b", "\xff", unicodeText, strings.Repeat("🚀", 20000)}, hostile...) {
+	for _, s := range append([]string{"", "a\x00b", "\xff", unicodeText, strings.Repeat("🚀", 20000)}, hostileTexts...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

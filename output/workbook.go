@@ -102,6 +102,13 @@ type Options struct {
 // Workbook builds the report workbook. Results, Journeys and Errors are streamed to temporary
 // files as results arrive, so memory stays flat however many ids there are; Summary and
 // Issues are filled by WriteTo at the end. A Workbook is not safe for concurrent use.
+//
+// Every table sheet has a bold header row, frozen below, and an autofilter over its rows; the
+// Summary is a dashboard of several small tables and has neither. A table that outgrows
+// MaxRows goes on at "Results (2)" and so on, placed right after its predecessor, with the
+// same header; one id's journey stops stay on one sheet whenever they fit on one. Numbers are
+// numbers: Row is a number for an id seen on one line and text ("3, 7") for a duplicate;
+// Confirmation and Reference are identifiers and stay text.
 type Workbook struct {
 	f       *excelize.File
 	opt     Options
@@ -190,6 +197,9 @@ func (w *Workbook) AddInvalid(inv *input.Invalid) error {
 	if w.written || w.closed {
 		return errWritten
 	}
+	if inv == nil {
+		return errors.New("workbook: nil invalid row")
+	}
 	b := w.errRow
 	b.reset()
 	b.num(0, inv.Line, 0)
@@ -268,7 +278,7 @@ func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Deriv
 	}
 	b.text(rcService, service, 0)
 	if d.HasDuration {
-		b.set(rcDurationSecs, d.Duration.Seconds(), st.secs)
+		b.set(rcDurationSecs, seconds(d.Duration), 0)
 		b.set(rcDuration, excelDuration(d.Duration), st.duration)
 	}
 	w.timeCell(b, rcStarted, d.Started)
@@ -347,7 +357,7 @@ func (w *Workbook) addStops(id string, stops []batch.Stop, times []report.StopTi
 		b.text(6, s.Action, 0)
 		b.text(7, s.Detail, 0)
 		if t.OK {
-			b.set(8, t.Elapsed.Seconds(), w.st.secs)
+			b.set(8, seconds(t.Elapsed), 0)
 		}
 		if err := w.journey.write(b.vals); err != nil {
 			return err

@@ -15,14 +15,14 @@ import (
 	"github.com/vxrecon/vxrecon/report"
 )
 
-// item is one AddResult call.
-type item struct {
+// wbItem is one AddResult call.
+type wbItem struct {
 	rec input.Record
 	res batch.Result
 	d   *report.Derived
 }
 
-var t0 = time.Date(2024, 8, 19, 20, 56, 25, 0, time.UTC)
+var fixT0 = time.Date(2024, 8, 19, 20, 56, 25, 0, time.UTC)
 
 // Simulated personal data (as the simulator makes up), never real people.
 const (
@@ -34,7 +34,7 @@ const (
 )
 
 // Hostile strings an API could send: each must come back literally, as text.
-var hostile = []string{
+var hostileTexts = []string{
 	`=HYPERLINK("http://evil.example","x")`,
 	"+1+2",
 	"-2+3",
@@ -49,13 +49,13 @@ var hostile = []string{
 
 const unicodeText = "Zoë Ünal 東京 🚀 café"
 
-func passItem() item {
+func passItem() wbItem {
 	stops := []batch.Stop{
 		{Timestamp: "2024-08-19 20:56:25.000000", Type: "NEW REGISTRATION", Source: "web", Status: "STARTED"},
 		{Timestamp: "not a time", Type: "Data Service", Source: "IDMatch5.0", Status: "DONE", Action: "PASS", Detail: "ALL CHECKS PASSED"},
 		{Timestamp: "2024-08-19 20:56:57.000000", Type: "Data Service", Source: "PhoneMatch5.0", Status: "DONE", Action: "PASS", Detail: "OUT-OF-BAND SUCCESSFUL"},
 	}
-	return item{
+	return wbItem{
 		rec: input.Record{ID: "req-pass", Line: 2, Dups: []int{5, 9}, Fields: []string{"ACME", "inv-1"}},
 		res: batch.Result{ID: "req-pass", Class: batch.Pass, HTTPStatus: 200, Attempts: 1, Session: &batch.Session{
 			RequestID: "req-pass", Status: "PASS", Reference: "REF-1",
@@ -66,25 +66,25 @@ func passItem() item {
 		}},
 		d: &report.Derived{
 			Service: "IDMatch5.0", Issues: []string{"OUT-OF-BAND SUCCESSFUL", "ALL CHECKS PASSED"},
-			Duration: 32 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(32 * time.Second),
-			Stops: []report.StopTime{{At: t0, OK: true}, {}, {At: t0.Add(32 * time.Second), Elapsed: 32 * time.Second, OK: true}},
+			Duration: 32 * time.Second, HasDuration: true, Started: fixT0, Finished: fixT0.Add(32 * time.Second),
+			Stops: []report.StopTime{{At: fixT0, OK: true}, {}, {At: fixT0.Add(32 * time.Second), Elapsed: 32 * time.Second, OK: true}},
 		},
 	}
 }
 
-func fixtureItems() []item {
+func fixtureItems() []wbItem {
 	long := strings.Repeat("x", 40000)
-	fail := item{
+	fail := wbItem{
 		rec: input.Record{ID: "req-fail", Line: 6, Fields: []string{"=cmd|' /C calc'!A0", "inv-5"}},
 		res: batch.Result{ID: "req-fail", Class: batch.Fail, HTTPStatus: 200, Attempts: 2, Session: &batch.Session{
-			RequestID: "req-fail", Status: "FAIL", Reference: hostile[0], FirstName: unicodeText,
-			Plus: &batch.Plus{Service: "AgeMatch5.0", Action: hostile[3], Detail: long,
+			RequestID: "req-fail", Status: "FAIL", Reference: hostileTexts[0], FirstName: unicodeText,
+			Plus: &batch.Plus{Service: "AgeMatch5.0", Action: hostileTexts[3], Detail: long,
 				Issues: []string{"NO MATCH"}},
 			Journey: &batch.Journey{Stops: []batch.Stop{{Timestamp: "garbled", Detail: "ctl\x00\x01\x1b\x7f\r\nend\xff!"}}},
 		}},
 		d: &report.Derived{Service: "AgeMatch5.0", Issues: []string{"NO MATCH"}, Stops: []report.StopTime{{}}},
 	}
-	return []item{
+	return []wbItem{
 		passItem(),
 		{
 			rec: input.Record{ID: "req-202", Line: 3, Fields: []string{"ACME"}},
@@ -110,7 +110,7 @@ var fixtureInvalid = []input.Invalid{{Line: 10, Value: "bad/id", Reason: "invali
 func fixtureSummary() *report.Summary {
 	return &report.Summary{
 		Facts: report.Facts{
-			Started: t0, Finished: t0.Add(90 * time.Minute), Input: "ids.csv",
+			Started: fixT0, Finished: fixT0.Add(90 * time.Minute), Input: "ids.csv",
 			BaseURL: "https://vx.dcams.app", Version: "v1.2.3", Complete: false, Reason: "interrupted",
 		},
 		Counts: [5]int{1, 1, 1, 1, 1}, Results: 5, Rows: 9, Duplicates: 3, Invalid: 1,
@@ -137,8 +137,8 @@ func fixtureOptions() Options {
 	}
 }
 
-// build writes a workbook from items to a file in a temporary folder and returns its path.
-func build(t testing.TB, opt Options, invalid []input.Invalid, items []item, s *report.Summary) string {
+// buildWorkbook writes a workbook from items to a file in a temporary folder and returns its path.
+func buildWorkbook(t testing.TB, opt Options, invalid []input.Invalid, items []wbItem, s *report.Summary) string {
 	t.Helper()
 	if opt.TempDir == "" {
 		opt.TempDir = t.TempDir()
@@ -170,8 +170,8 @@ func build(t testing.TB, opt Options, invalid []input.Invalid, items []item, s *
 	return path
 }
 
-// open reads a workbook back with excelize.
-func open(t testing.TB, path string) *excelize.File {
+// openWorkbook reads a workbook back with excelize.
+func openWorkbook(t testing.TB, path string) *excelize.File {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -181,8 +181,8 @@ func open(t testing.TB, path string) *excelize.File {
 	return f
 }
 
-// rows returns a sheet as text, each row padded to width.
-func rows(t testing.TB, f *excelize.File, sheet string, width int) [][]string {
+// sheetRows returns a sheet as text, each row padded to width.
+func sheetRows(t testing.TB, f *excelize.File, sheet string, width int) [][]string {
 	t.Helper()
 	rs, err := f.GetRows(sheet)
 	if err != nil {
@@ -196,7 +196,7 @@ func rows(t testing.TB, f *excelize.File, sheet string, width int) [][]string {
 	return rs
 }
 
-func fileBytes(t testing.TB, path string) []byte {
+func readFileT(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {

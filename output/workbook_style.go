@@ -1,6 +1,7 @@
 package output
 
 import (
+	"math"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -11,7 +12,6 @@ const (
 	fmtDateTime = "yyyy-mm-dd hh:mm:ss"
 	fmtDuration = "[h]:mm:ss"
 	fmtPercent  = "0.0%"
-	fmtSeconds  = "0.###"
 )
 
 // classColors are the fill and font colours of the Classification cells, index as
@@ -27,7 +27,7 @@ var classColors = [5]struct{ fill, font string }{
 // styles are the workbook's cell style ids, created once.
 type styles struct {
 	header, bold, title, bad int
-	dateTime, duration, secs int
+	dateTime, duration       int
 	percent                  int
 	class                    [5]int
 }
@@ -54,7 +54,6 @@ func newStyles(f *excelize.File) (*styles, error) {
 	st.bad = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
 	st.dateTime = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDateTime)})
 	st.duration = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDuration)})
-	st.secs = mk(&excelize.Style{CustomNumFmt: numFmt(fmtSeconds)})
 	st.percent = mk(&excelize.Style{CustomNumFmt: numFmt(fmtPercent)})
 	for i, c := range classColors {
 		st.class[i] = mk(&excelize.Style{
@@ -79,9 +78,19 @@ func excelTime(t time.Time) (float64, bool) {
 		return 0, false
 	}
 	h, mi, s := t.Clock()
-	wall := time.Date(y, mo, d, h, mi, s, 0, time.UTC).Unix()
-	return (float64(wall-excelEpoch) + float64(t.Nanosecond())/1e9) / 86400, true
+	days := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix() - excelEpoch
+	secs := float64(h*3600+mi*60+s) + float64(t.Nanosecond())/1e9
+	return float64(days/86400) + (secs+nudge)/86400, true
 }
 
+// nudge lifts a serial just above its exact value. The nearest float64 to 20:56:25 may lie a
+// hair below it, and readers that truncate rather than round (LibreOffice) would then show
+// 20:56:24; 10 µs is far above that error and far below what any format shows.
+const nudge = 1e-5
+
+// seconds is a duration in seconds to the millisecond, for the "(s)" columns (General format:
+// 32 shows as 32, 32.5 as 32.5).
+func seconds(d time.Duration) float64 { return math.Round(d.Seconds()*1000) / 1000 }
+
 // excelDuration is a duration in days, the unit of Excel's [h]:mm:ss.
-func excelDuration(d time.Duration) float64 { return d.Seconds() / 86400 }
+func excelDuration(d time.Duration) float64 { return (d.Seconds() + nudge) / 86400 }

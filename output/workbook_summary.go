@@ -100,7 +100,7 @@ func (g *grid) fit() {
 			return
 		}
 		name, _ := excelize.ColumnNumberToName(i + 1)
-		g.err = g.f.SetColWidth(g.sheet, name, name, float64(min(max(n+2, 9), 60)))
+		g.err = g.f.SetColWidth(g.sheet, name, name, float64(min(max(n+3, 9), 60)))
 	}
 }
 
@@ -207,7 +207,7 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 	}{{"Min", d.Min}, {"Median", d.Median}, {"P90", d.P90}, {"Max", d.Max}, {"Mean", d.Mean}} {
 		g.put(1, r, t.label, st.bold)
 		if d.Count > 0 {
-			g.put(2, r, t.v.Seconds(), st.secs)
+			g.put(2, r, seconds(t.v), 0)
 			g.put(3, r, excelDuration(t.v), st.duration)
 		}
 		r++

@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -31,7 +34,7 @@ var wantHeaders = map[string][]string{
 }
 
 func TestWorkbookSheetsAndHeaders(t *testing.T) {
-	f := open(t, build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
+	f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
 	want := []string{"Summary", "Results", "Journeys", "Issues", "Errors"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets = %q, want %q", got, want)
@@ -41,7 +44,7 @@ func TestWorkbookSheetsAndHeaders(t *testing.T) {
 	}
 	for sheet, hdr := range wantHeaders {
 		t.Run(sheet, func(t *testing.T) {
-			rs := rows(t, f, sheet, 0)
+			rs := sheetRows(t, f, sheet, 0)
 			if len(rs) == 0 || !slices.Equal(rs[0], hdr) {
 				t.Fatalf("header = %q, want %q", rs[0], hdr)
 			}
@@ -61,9 +64,9 @@ func TestWorkbookSheetsAndHeaders(t *testing.T) {
 }
 
 func TestWorkbookResultsRows(t *testing.T) {
-	f := open(t, build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
+	f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
 	hdr := wantHeaders["Results"]
-	rs := rows(t, f, "Results", len(hdr))
+	rs := sheetRows(t, f, "Results", len(hdr))
 	if len(rs) != 6 {
 		t.Fatalf("Results has %d rows, want header + 5", len(rs))
 	}
@@ -101,7 +104,7 @@ func TestWorkbookResultsRows(t *testing.T) {
 		}},
 		{"req-fail", map[string]string{
 			"Row": "6", "Classification": "FAIL", "Status": "FAIL", "Action": "@SUM(A1:A2)",
-			"Reference": hostile[0], "First Name": "Z***", "Issues": "NO MATCH", "Stops": "1",
+			"Reference": hostileTexts[0], "First Name": "Z***", "Issues": "NO MATCH", "Stops": "1",
 			"Input: customer": "=cmd|' /C calc'!A0",
 		}},
 	}
@@ -129,7 +132,7 @@ func TestWorkbookResultsRows(t *testing.T) {
 }
 
 func TestWorkbookCellTypesAndFormats(t *testing.T) {
-	f := open(t, build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
+	f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
 	tests := []struct {
 		sheet, cell string
 		number      bool
@@ -139,7 +142,7 @@ func TestWorkbookCellTypesAndFormats(t *testing.T) {
 		{"Results", "A2", false, "", 0}, // "2, 5, 9"
 		{"Results", "A3", true, "", 3},
 		{"Results", "D2", true, "", 200},
-		{"Results", "P2", true, fmtSeconds, 32},
+		{"Results", "P2", true, "", 32},
 		{"Results", "Q2", true, fmtDuration, 32.0 / 86400},
 		{"Results", "R2", true, "", 3},
 		{"Results", "S2", true, fmtDateTime, 45523 + (20*3600+56*60+25)/86400.0},
@@ -150,7 +153,7 @@ func TestWorkbookCellTypesAndFormats(t *testing.T) {
 		{"Journeys", "B2", true, "", 1},
 		{"Journeys", "C2", true, fmtDateTime, 45523 + (20*3600+56*60+25)/86400.0},
 		{"Journeys", "C3", false, "", 0}, // "not a time" stays text
-		{"Journeys", "I4", true, fmtSeconds, 32},
+		{"Journeys", "I4", true, "", 32},
 		{"Issues", "B2", true, "", 1},
 		{"Issues", "H2", true, fmtPercent, 0.2},
 		{"Errors", "A2", true, "", 10},
@@ -194,7 +197,7 @@ func TestWorkbookCellTypesAndFormats(t *testing.T) {
 }
 
 func TestWorkbookClassFills(t *testing.T) {
-	f := open(t, build(t, fixtureOptions(), nil, fixtureItems(), fixtureSummary()))
+	f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), nil, fixtureItems(), fixtureSummary()))
 	want := map[string]string{"PASS": "C6EFCE", "FAIL": "FFC7CE", "IN PROGRESS": "FFEB9C", "NOT FOUND": "D9D9D9", "error": "C00000"}
 	for r := 2; r <= 6; r++ {
 		cell := "C" + strconv.Itoa(r)
@@ -210,7 +213,7 @@ func TestWorkbookClassFills(t *testing.T) {
 }
 
 func TestWorkbookJourneysAndErrors(t *testing.T) {
-	f := open(t, build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
+	f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
 	want := [][]string{
 		{"Request ID", "Stop", "Timestamp", "Type", "Source", "Status", "Action", "Detail", "Elapsed (s)"},
 		{"req-pass", "1", "2024-08-19 20:56:25", "NEW REGISTRATION", "web", "STARTED", "", "", "0"},
@@ -218,7 +221,7 @@ func TestWorkbookJourneysAndErrors(t *testing.T) {
 		{"req-pass", "3", "2024-08-19 20:56:57", "Data Service", "PhoneMatch5.0", "DONE", "PASS", "OUT-OF-BAND SUCCESSFUL", "32"},
 		{"req-fail", "1", "garbled", "", "", "", "", "ctl\nend!", ""},
 	}
-	if got := rows(t, f, "Journeys", 9); !slices.EqualFunc(got, want, slices.Equal) {
+	if got := sheetRows(t, f, "Journeys", 9); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("Journeys =\n%q\nwant\n%q", got, want)
 	}
 	wantErr := [][]string{
@@ -226,7 +229,7 @@ func TestWorkbookJourneysAndErrors(t *testing.T) {
 		{"10", "bad/id", "invalid character '/' in request id", "", ""},
 		{"7, 8", "req-err", "HTTP 503 after 5 attempts", "503", "5"},
 	}
-	if got := rows(t, f, "Errors", 5); !slices.EqualFunc(got, wantErr, slices.Equal) {
+	if got := sheetRows(t, f, "Errors", 5); !slices.EqualFunc(got, wantErr, slices.Equal) {
 		t.Errorf("Errors =\n%q\nwant\n%q", got, wantErr)
 	}
 	wantIss := [][]string{
@@ -235,7 +238,7 @@ func TestWorkbookJourneysAndErrors(t *testing.T) {
 		{"NO MATCH", "1", "0", "1", "0", "0", "0", "20.0%"},
 		{"OUT-OF-BAND SUCCESSFUL", "1", "1", "0", "0", "0", "0", "20.0%"},
 	}
-	if got := rows(t, f, "Issues", 8); !slices.EqualFunc(got, wantIss, slices.Equal) {
+	if got := sheetRows(t, f, "Issues", 8); !slices.EqualFunc(got, wantIss, slices.Equal) {
 		t.Errorf("Issues =\n%q\nwant\n%q", got, wantIss)
 	}
 }
@@ -243,7 +246,7 @@ func TestWorkbookJourneysAndErrors(t *testing.T) {
 // summaryValue finds label in column A of Summary and returns the cells right of it.
 func summaryValue(t *testing.T, f *excelize.File, label string) []string {
 	t.Helper()
-	for _, r := range rows(t, f, "Summary", 3) {
+	for _, r := range sheetRows(t, f, "Summary", 3) {
 		if r[0] == label {
 			return r[1:]
 		}
@@ -253,8 +256,8 @@ func summaryValue(t *testing.T, f *excelize.File, label string) []string {
 }
 
 func TestWorkbookSummary(t *testing.T) {
-	path := build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary())
-	f := open(t, path)
+	path := buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary())
+	f := openWorkbook(t, path)
 	tests := []struct {
 		label string
 		want  []string
@@ -289,7 +292,7 @@ func TestWorkbookSummary(t *testing.T) {
 		})
 	}
 	t.Run("numbers", func(t *testing.T) {
-		for r, row := range rows(t, f, "Summary", 1) {
+		for r, row := range sheetRows(t, f, "Summary", 1) {
 			if row[0] == "PASS" {
 				cell := fmt.Sprintf("B%d", r+1)
 				if typ, _ := f.GetCellType("Summary", cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
@@ -300,7 +303,7 @@ func TestWorkbookSummary(t *testing.T) {
 		}
 	})
 	t.Run("chart", func(t *testing.T) {
-		parts := unzip(t, path)
+		parts := unzipParts(t, path)
 		chart, ok := parts["xl/charts/chart1.xml"]
 		if !ok {
 			t.Fatal("no chart in the workbook")
@@ -321,7 +324,7 @@ func TestWorkbookSummary(t *testing.T) {
 		}
 	})
 	t.Run("no formulas", func(t *testing.T) {
-		for name, body := range unzip(t, path) {
+		for name, body := range unzipParts(t, path) {
 			if strings.HasPrefix(name, "xl/worksheets/") && strings.Contains(body, "<f>") {
 				t.Errorf("%s holds a formula", name)
 			}
@@ -339,7 +342,7 @@ func TestWorkbookSummary(t *testing.T) {
 	t.Run("complete", func(t *testing.T) {
 		s := fixtureSummary()
 		s.Facts.Complete, s.Facts.Reason = true, ""
-		f := open(t, build(t, fixtureOptions(), nil, nil, s))
+		f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), nil, nil, s))
 		if got := summaryValue(t, f, "Result"); !slices.Equal(got, []string{"COMPLETE", ""}) {
 			t.Errorf("Result = %q", got)
 		}
@@ -347,8 +350,8 @@ func TestWorkbookSummary(t *testing.T) {
 }
 
 func TestWorkbookAutoFilter(t *testing.T) {
-	path := build(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary())
-	f := open(t, path)
+	path := buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary())
+	f := openWorkbook(t, path)
 	want := map[string]string{
 		"Results":  "'Results'!$A$1:$Y$6",
 		"Journeys": "'Journeys'!$A$1:$I$5",
@@ -367,7 +370,7 @@ func TestWorkbookAutoFilter(t *testing.T) {
 		}
 	}
 	n := 0
-	for name, body := range unzip(t, path) {
+	for name, body := range unzipParts(t, path) {
 		if strings.HasPrefix(name, "xl/worksheets/sheet") && strings.Contains(body, "<autoFilter ref=") {
 			n++
 		}
@@ -378,11 +381,11 @@ func TestWorkbookAutoFilter(t *testing.T) {
 }
 
 func TestWorkbookHostileText(t *testing.T) {
-	// One result whose every API text field and journey stop carries a hostile string.
-	var items []item
-	for i, h := range append(slices.Clone(hostile), unicodeText) {
+	// One result whose every API text field and journey stop carries a hostileTexts string.
+	var items []wbItem
+	for i, h := range append(slices.Clone(hostileTexts), unicodeText) {
 		id := fmt.Sprintf("req-%d", i)
-		items = append(items, item{
+		items = append(items, wbItem{
 			rec: input.Record{ID: id, Line: i + 2, Fields: []string{h}},
 			res: batch.Result{ID: id, Class: batch.Fail, HTTPStatus: 200, Attempts: 1, Session: &batch.Session{
 				RequestID: id, Status: h, Reference: h,
@@ -392,8 +395,8 @@ func TestWorkbookHostileText(t *testing.T) {
 			d: &report.Derived{Service: h, Issues: []string{h}, Stops: []report.StopTime{{}}},
 		})
 	}
-	f := open(t, build(t, Options{PII: "full", InputColumns: []string{"note"}}, nil, items, &report.Summary{}))
-	for i, h := range append(slices.Clone(hostile), unicodeText) {
+	f := openWorkbook(t, buildWorkbook(t, Options{PII: "full", InputColumns: []string{"note"}}, nil, items, &report.Summary{}))
+	for i, h := range append(slices.Clone(hostileTexts), unicodeText) {
 		r := i + 2
 		cells := []struct{ sheet, col string }{
 			{"Results", "E"}, {"Results", "F"}, {"Results", "G"}, {"Results", "H"}, {"Results", "I"},
@@ -420,7 +423,7 @@ func TestWorkbookHostileText(t *testing.T) {
 }
 
 func TestWorkbookControlAndLongText(t *testing.T) {
-	f := open(t, build(t, fixtureOptions(), nil, fixtureItems(), fixtureSummary()))
+	f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), nil, fixtureItems(), fixtureSummary()))
 	got, _ := f.GetCellValue("Journeys", "H5")
 	if got != "ctl\nend!" {
 		t.Errorf("control characters: got %q, want %q", got, "ctl\nend!")
@@ -451,9 +454,9 @@ func TestWorkbookPII(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("mode="+tt.mode, func(t *testing.T) {
-			path := build(t, Options{PII: tt.mode}, nil, []item{passItem()}, fixtureSummary())
-			f := open(t, path)
-			r := rows(t, f, "Results", 15)[1]
+			path := buildWorkbook(t, Options{PII: tt.mode}, nil, []wbItem{passItem()}, fixtureSummary())
+			f := openWorkbook(t, path)
+			r := sheetRows(t, f, "Results", 15)[1]
 			if got := r[10:15]; !slices.Equal(got, tt.want) {
 				t.Errorf("personal cells = %q, want %q", got, tt.want)
 			}
@@ -461,7 +464,7 @@ func TestWorkbookPII(t *testing.T) {
 				return
 			}
 			// The full values appear nowhere in the file.
-			parts := unzip(t, path)
+			parts := unzipParts(t, path)
 			for name, body := range parts {
 				for _, v := range append(full, "jane.doe", "555 123", "1990-01-01", "0101") {
 					if strings.Contains(body, v) {
@@ -478,13 +481,13 @@ func TestWorkbookPII(t *testing.T) {
 
 func TestWorkbookContinuation(t *testing.T) {
 	// 12 ids with 0 to 4 stops each, 3 errors, 5 rows per sheet (header + 4).
-	var items []item
+	var items []wbItem
 	stops := []int{3, 0, 2, 4, 1, 3, 3, 0, 2, 4, 1, 2}
 	want := map[string]int{}
 	for i, n := range stops {
 		id := fmt.Sprintf("id-%02d", i)
 		want[id] = n
-		it := item{rec: input.Record{ID: id, Line: i + 2}, res: batch.Result{ID: id, Class: batch.Pass, HTTPStatus: 200, Attempts: 1}}
+		it := wbItem{rec: input.Record{ID: id, Line: i + 2}, res: batch.Result{ID: id, Class: batch.Pass, HTTPStatus: 200, Attempts: 1}}
 		if i%4 == 3 {
 			it.res = batch.Result{ID: id, Class: batch.Error, Attempts: 5, Err: "timeout"}
 		}
@@ -498,7 +501,7 @@ func TestWorkbookContinuation(t *testing.T) {
 	}
 	invalid := []input.Invalid{{Line: 20, Value: "x/1", Reason: "bad"}, {Line: 21, Value: "x/2", Reason: "bad"}}
 	s := fixtureSummary()
-	f := open(t, build(t, Options{MaxRows: 5}, invalid, items, s))
+	f := openWorkbook(t, buildWorkbook(t, Options{MaxRows: 5}, invalid, items, s))
 
 	sheets := f.GetSheetList()
 	wantSheets := []string{"Summary", "Results", "Results (2)", "Results (3)", "Journeys", "Journeys (2)",
@@ -515,7 +518,7 @@ func TestWorkbookContinuation(t *testing.T) {
 			continue
 		}
 		base, _, _ := strings.Cut(sh, " (")
-		rs := rows(t, f, sh, len(wantHeaders[base]))
+		rs := sheetRows(t, f, sh, len(wantHeaders[base]))
 		if len(rs) > 5 {
 			t.Errorf("%s has %d rows, max 5", sh, len(rs))
 		}
@@ -571,10 +574,10 @@ func TestWorkbookLongJourneySplits(t *testing.T) {
 	for range 5 {
 		it.res.Session.Journey.Stops = append(it.res.Session.Journey.Stops, batch.Stop{Timestamp: "t"})
 	}
-	f := open(t, build(t, Options{MaxRows: 4}, nil, []item{it}, &report.Summary{}))
+	f := openWorkbook(t, buildWorkbook(t, Options{MaxRows: 4}, nil, []wbItem{it}, &report.Summary{}))
 	var got []string
 	for _, sh := range []string{"Journeys", "Journeys (2)", "Journeys (3)"} {
-		for _, r := range rows(t, f, sh, 2)[1:] {
+		for _, r := range sheetRows(t, f, sh, 2)[1:] {
 			got = append(got, r[1])
 		}
 	}
@@ -612,14 +615,29 @@ func TestWorkbookLifecycle(t *testing.T) {
 		t.Fatalf("written workbook does not open: %v", err)
 	}
 
-	// Abandoned without WriteTo: Close frees the spill files.
+	// Abandoned without WriteTo: Close removes the files the streams spilled to.
 	dir := t.TempDir()
 	w, err = NewWorkbook(Options{TempDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
+	it.res.Session.Plus.Detail = strings.Repeat("d", 30000)
+	for i := 0; i < 2000; i++ {
+		if err := w.AddResult(&it.rec, &it.res, it.d); err != nil {
+			t.Fatal(err)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+			break
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) == 0 {
+		t.Fatal("nothing spilled to the temporary folder")
+	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+		t.Errorf("Close left %d temporary files", len(ents))
 	}
 
 	for _, n := range []int{1, MaxSheetRows + 1} {
@@ -661,10 +679,10 @@ func cellStyle(t testing.TB, f *excelize.File, sheet, cell string) *excelize.Sty
 	return st
 }
 
-// unzip returns every part of the .xlsx as text.
-func unzip(t testing.TB, path string) map[string]string {
+// unzipParts returns every part of the .xlsx as text.
+func unzipParts(t testing.TB, path string) map[string]string {
 	t.Helper()
-	b := fileBytes(t, path)
+	b := readFileT(t, path)
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
@@ -686,4 +704,33 @@ func unzip(t testing.TB, path string) map[string]string {
 		parts[zf.Name] = string(body)
 	}
 	return parts
+}
+
+// A reader that truncates the serial to whole seconds (LibreOffice does) must still see the
+// second that was written.
+func TestExcelTimeTruncates(t *testing.T) {
+	for _, start := range []time.Time{
+		time.Date(2024, 8, 19, 0, 0, 0, 0, time.UTC),
+		time.Date(2099, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		for s := 0; s < 86400; s++ {
+			at := start.Add(time.Duration(s) * time.Second)
+			v, ok := excelTime(at)
+			if !ok {
+				t.Fatalf("%v not representable", at)
+			}
+			if got := int(math.Floor((v - math.Floor(v)) * 86400)); got != s {
+				t.Fatalf("%v reads back as second %d of the day, want %d", at, got, s)
+			}
+			if got := int(math.Floor(excelDuration(time.Duration(s)*time.Second) * 86400)); got != s {
+				t.Fatalf("duration %ds reads back as %ds", s, got)
+			}
+		}
+	}
+	for _, bad := range []time.Time{{}, time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if _, ok := excelTime(bad); ok {
+			t.Errorf("excelTime(%v) ok", bad)
+		}
+	}
 }

@@ -131,7 +131,9 @@ func (a *Aggregate) SetInput(rows, duplicates, invalid int) {
 
 // Summary returns the figures so far with the run's facts. It may be called any number of
 // times, also between Adds (for a progress line or an interrupted run); the slices it returns
-// are the caller's own.
+// are the caller's own. Durations follow the rules of StatsOf; Services are sorted by Total
+// descending then name, Issues by Count descending then text (byte order, so the sheets come
+// out the same on every run).
 func (a *Aggregate) Summary(f Facts) Summary {
 	s := Summary{
 		Facts:      f,
@@ -165,20 +167,22 @@ func (a *Aggregate) Summary(f Facts) Summary {
 	return s
 }
 
-// StatsOf computes duration statistics over ds, which it leaves untouched, by the rules of
-// Aggregate.Summary. Negative values are not expected (ParseDuration and Derive never give one).
+// StatsOf computes duration statistics over ds, which it leaves untouched. Summary uses the
+// same rules, stated here so a reader of the workbook can check them:
+//
+//   - Min, Max: the smallest and largest value;
+//   - Median: the middle value, or for an even count the mean of the two middle values
+//     (rounded half up to the nanosecond);
+//   - P90: the nearest-rank 90th percentile, the value at rank ceil(0.9*N) (1-based) of the
+//     sorted values, so always one of the observed durations;
+//   - Mean: the exact mean, rounded half up to the nanosecond (the sum is kept in 128 bits,
+//     so no total overflows).
+//
+// With no values every field is zero. Negative values are not expected (ParseDuration and
+// Derive never give one).
 func StatsOf(ds []time.Duration) Stats { return statsSorted(slices.Sorted(slices.Values(ds))) }
 
-// statsSorted computes the statistics of ascending durations:
-//
-//   - Median is the middle value, or for an even count the mean of the two middle values
-//     (rounded down to the nanosecond);
-//   - P90 is the nearest-rank 90th percentile: the value at rank ceil(0.9*N) (1-based) of
-//     the sorted values, so it is always one of the observed durations;
-//   - Mean is the exact mean, rounded to the nearest nanosecond (the sum is kept in 128 bits,
-//     so no total can overflow).
-//
-// With no values every field is zero.
+// statsSorted is StatsOf for durations already in ascending order.
 func statsSorted(ds []time.Duration) Stats {
 	n := len(ds)
 	if n == 0 {
@@ -189,7 +193,7 @@ func statsSorted(ds []time.Duration) Stats {
 		st.Median = ds[n/2]
 	} else {
 		lo, hi := ds[n/2-1], ds[n/2]
-		st.Median = lo + (hi-lo)/2
+		st.Median = lo + (hi-lo)/2 + (hi-lo)%2 // half up, without overflow
 	}
 	st.P90 = ds[(9*n+9)/10-1] // ceil(9n/10) - 1, in integers
 	st.Mean = mean(ds)

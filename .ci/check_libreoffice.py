@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Checks the CSV files LibreOffice made from every sheet of the demo workbook: the values a
+spreadsheet program shows must be the ones the run summary and SPEC say."""
+import csv
+import glob
+import json
+import os
+import sys
+
+csv_dir, summary_path = sys.argv[1], sys.argv[2]
+summary = json.load(open(summary_path))
+problems = []
+
+
+def check(ok, msg):
+    if not ok:
+        problems.append(msg)
+
+
+def sheet(name):
+    files = [f for f in glob.glob(os.path.join(csv_dir, "*.csv")) if f.endswith("-" + name + ".csv")]
+    if not files:
+        problems.append(f"LibreOffice made no CSV for sheet {name}: {os.listdir(csv_dir)}")
+        return []
+    with open(files[0], newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+summ = sheet("Summary")
+labels = {}
+for row in summ:
+    for i, c in enumerate(row[:-1]):
+        labels.setdefault(c, row[i + 1])
+for cls, n in summary["counts"].items():
+    check(labels.get(cls) == str(n), f"Summary {cls} shows {labels.get(cls)!r}, want {n}")
+check(any("COMPLETE" in c for r in summ for c in r), "Summary does not say COMPLETE")
+
+res = sheet("Results")
+check(res and res[0][:3] == ["Row", "Request ID", "Classification"], f"Results header {res[:1]}")
+check(len(res) - 1 == summary["results"], f"Results rows {len(res) - 1}, want {summary['results']}")
+h = {name: i for i, name in enumerate(res[0])} if res else {}
+counts = {}
+for r in res[1:]:
+    counts[r[h["Classification"]]] = counts.get(r[h["Classification"]], 0) + 1
+    d = r[h["Journey Duration"]]
+    if d:
+        # shown as [h]:mm:ss, e.g. 0:00:32 or 26:03:10
+        parts = d.split(":")
+        check(len(parts) == 3 and all(p.isdigit() for p in parts), f"Journey Duration shown as {d!r}")
+        secs = int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
+        check(abs(secs - float(r[h["Journey Duration (s)"]])) <= 1, f"{d} != {r[h['Journey Duration (s)']]} s")
+for cls, n in summary["counts"].items():
+    check(counts.get(cls, 0) == n, f"Results shows {counts.get(cls, 0)} {cls}, want {n}")
+check(any(r[h["Row"]].count(",") >= 1 for r in res[1:]), "no duplicate id shows its lines")
+check(any(c.startswith("Input: ") for c in res[0]), "input columns not carried")
+
+jr = sheet("Journeys")
+check(jr and jr[0] == ["Request ID", "Stop", "Timestamp", "Type", "Source", "Status", "Action", "Detail", "Elapsed (s)"],
+      f"Journeys header {jr[:1]}")
+check(len(jr) > summary["results"], "fewer journey stops than results")
+
+iss = sheet("Issues")
+check(iss and iss[0][:2] == ["Issue", "Count"], f"Issues header {iss[:1]}")
+
+er = sheet("Errors")
+check(er and er[0][:5] == ["Row", "Request ID", "Error", "HTTP Status", "Attempts"], f"Errors header {er[:1]}")
+check(len(er) - 1 == summary["counts"]["error"] + summary["invalid"],
+      f"Errors rows {len(er) - 1}, want {summary['counts']['error']} errors + {summary['invalid']} invalid")
+check(any(r[1] == "not/a valid id" for r in er[1:]), "the demo's invalid id is not on Errors")
+
+if problems:
+    print("LibreOffice check FAILED:")
+    for p in problems[:40]:
+        print("  -", p)
+    sys.exit(1)
+print(f"LibreOffice check passed: {len(res) - 1} results, {len(jr) - 1} journey stops, classes {counts}")

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Reads the demo workbook with openpyxl (a reader vxrecon did not write) and checks what an
+analyst sees: formats, frozen panes, filters, bold headers, no formula cells, document
+properties, and the Summary counts against the run summary JSON."""
+import datetime
+import json
+import sys
+import zipfile
+
+import openpyxl
+
+path, summary_path = sys.argv[1], sys.argv[2]
+summary = json.load(open(summary_path))
+problems = []
+
+
+def check(ok, msg):
+    if not ok:
+        problems.append(msg)
+
+
+HEADERS = {
+    "Results": ["Row", "Request ID", "Classification", "HTTP Status", "Status", "Action", "Detail",
+                "Service", "Confirmation", "Reference", "First Name", "Last Name", "Email", "Phone",
+                "DOB", "Journey Duration (s)", "Journey Duration", "Stops", "Started At",
+                "Finished At", "Issues", "Attempts", "Error"],
+    "Journeys": ["Request ID", "Stop", "Timestamp", "Type", "Source", "Status", "Action", "Detail",
+                 "Elapsed (s)"],
+    "Issues": ["Issue", "Count"],
+    "Errors": ["Row", "Request ID", "Error", "HTTP Status", "Attempts"],
+}
+
+wb = openpyxl.load_workbook(path)  # formulas kept as formulas: data_type 'f' would show them
+check(wb.sheetnames[:5] == ["Summary", "Results", "Journeys", "Issues", "Errors"],
+      f"sheet order {wb.sheetnames}")
+check(wb.active.title == "Summary", f"active sheet is {wb.active.title}")
+check(wb.properties.creator == "vxrecon", f"creator {wb.properties.creator!r}")
+check(bool(wb.properties.title), "no document title")
+check(wb.properties.created is not None, "no created time")
+
+for ws in wb.worksheets:
+    for row in ws.iter_rows():
+        for c in row:
+            check(c.data_type != "f", f"{ws.title}!{c.coordinate} is a formula: {c.value!r}")
+    if ws.title == "Summary":
+        continue
+    base = ws.title.split(" (")[0]
+    header = [c.value for c in ws[1]]
+    want = HEADERS[base]
+    check(header[:len(want)] == want, f"{ws.title} headers {header}")
+    check(ws.freeze_panes == "A2", f"{ws.title} freeze_panes {ws.freeze_panes}")
+    check(bool(ws.auto_filter.ref) or bool(ws.tables), f"{ws.title} has no autofilter or table")
+    check(all(c.font.b for c in ws[1] if c.value), f"{ws.title} header not bold")
+
+res = wb["Results"]
+col = {c.value: c.column for c in res[1]}
+rows = list(res.iter_rows(min_row=2))
+check(len(rows) == summary["results"], f"Results has {len(rows)} rows, summary says {summary['results']}")
+classes = {}
+seen_duration = seen_date = False
+for r in rows:
+    cls = r[col["Classification"] - 1].value
+    classes[cls] = classes.get(cls, 0) + 1
+    secs = r[col["Journey Duration (s)"] - 1]
+    dur = r[col["Journey Duration"] - 1]
+    started = r[col["Started At"] - 1]
+    if secs.value is not None and secs.value != "":
+        check(isinstance(secs.value, (int, float)), f"Journey Duration (s) not a number: {secs.value!r}")
+        check(dur.number_format == "[h]:mm:ss", f"Journey Duration format {dur.number_format!r}")
+        # openpyxl reads a [h]:mm:ss cell as a timedelta (or time); either way, the same seconds.
+        v = dur.value
+        if isinstance(v, datetime.timedelta):
+            check(abs(v.total_seconds() - secs.value) < 1, f"duration {v} != {secs.value}s")
+        seen_duration = True
+    if started.value not in (None, ""):
+        check(isinstance(started.value, datetime.datetime), f"Started At not a date-time: {started.value!r}")
+        seen_date = True
+    http = r[col["HTTP Status"] - 1].value
+    check(http in (None, "") or isinstance(http, int), f"HTTP Status not a number: {http!r}")
+    first = r[col["First Name"] - 1].value
+    check(first in (None, "") or str(first).endswith("***"), f"First Name not masked: {first!r}")
+check(seen_duration and seen_date, "no journey durations or start times at all")
+for cls, n in summary["counts"].items():
+    check(classes.get(cls, 0) == n, f"Results has {classes.get(cls, 0)} {cls}, summary {n}")
+
+summ = wb["Summary"]
+labels = {}
+for row in summ.iter_rows():
+    for i, c in enumerate(row[:-1]):
+        if isinstance(c.value, str) and c.value not in labels:
+            labels[c.value] = row[i + 1].value
+for cls, n in summary["counts"].items():
+    check(labels.get(cls) == n, f"Summary {cls} = {labels.get(cls)!r}, want {n}")
+
+z = zipfile.ZipFile(path)
+check(any(n.startswith("xl/charts/chart") for n in z.namelist()), "no chart in the workbook")
+
+if problems:
+    print("openpyxl check FAILED:")
+    for p in problems[:40]:
+        print("  -", p)
+    sys.exit(1)
+print(f"openpyxl check passed: {len(wb.sheetnames)} sheets, {len(rows)} results, classes {classes}")

@@ -1,0 +1,47 @@
+package batch_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/vxrecon/vxrecon/batch"
+)
+
+// Run fetches ids with bounded concurrency and emits the classified results in input order.
+func ExampleClient_Run() {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := strings.TrimPrefix(r.URL.Path, "/api/session/result/")
+		switch id {
+		case "a-1":
+			fmt.Fprintf(w, `{"request_id":%q,"status":"PASS"}`, id)
+		case "b-2":
+			w.WriteHeader(http.StatusAccepted)
+			fmt.Fprint(w, `{"message":"IN PROGRESS"}`)
+		case "c-3":
+			w.WriteHeader(http.StatusNotFound)
+		default:
+			w.WriteHeader(http.StatusBadRequest)
+		}
+	}))
+	defer api.Close()
+
+	c, err := batch.New(batch.Config{BaseURL: api.URL, Credentials: batch.Credentials{Token: "example"}})
+	if err != nil {
+		panic(err)
+	}
+	ids := []string{"a-1", "b-2", "c-3", "d-4"}
+	err = c.Run(context.Background(), ids, nil, func(i int, r *batch.Result) error {
+		fmt.Println(strings.TrimSpace(r.ID + " " + string(r.Class) + " " + r.Err))
+		return nil
+	})
+	fmt.Println("err:", err)
+	// Output:
+	// a-1 PASS
+	// b-2 IN PROGRESS
+	// c-3 NOT FOUND
+	// d-4 error http 400
+	// err: <nil>
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vxrecon/vxrecon/sim"
+)
+
+// TestBadInput checks that bad usage and bad input exit 2 with a clear message, send no request
+// and write no workbook.
+func TestBadInput(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.csv", "request_id\n"+sim.ID(sim.CasePass, 1)+"\n")
+	noCol := writeFile(t, dir, "nocol.csv", "name,amount\nx,1\n")
+	badCSV := writeFile(t, dir, "bad.csv", "request_id,note\nabc,ok\ndef,a \"bare\" quote\n")
+	empty := writeFile(t, dir, "empty.csv", "")
+	out := filepath.Join(dir, "r.xlsx")
+	tok := map[string]string{"VXRECON_TOKEN": testToken}
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string // in stderr
+	}{
+		{"missing file", tok, []string{"-input", filepath.Join(dir, "nope.csv"), "-out", out}, "nope.csv"},
+		{"no id column", tok, []string{"-input", noCol, "-out", out}, "nocol.csv:1: no request id column"},
+		{"bad csv", tok, []string{"-input", badCSV, "-out", out}, "bad.csv:3"},
+		{"empty file", tok, []string{"-input", empty, "-out", out}, "empty.csv"},
+		{"no -out", tok, []string{"-input", good}, "-out is required"},
+		{"not xlsx", tok, []string{"-input", good, "-out", filepath.Join(dir, "r.csv")}, ".xlsx"},
+		{"no credentials", nil, []string{"-input", good, "-out", out}, "no credentials"},
+		{"token and client", map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_CLIENT_ID": "id", "VXRECON_CLIENT_SECRET": "s"}, []string{"-input", good, "-out", out}, "keep one"},
+		{"http to remote", tok, []string{"-input", good, "-out", out, "-base-url", "http://example.com"}, "loopback"},
+		{"bad pii", tok, []string{"-input", good, "-out", out, "-pii", "some"}, "-pii"},
+		{"bad flag", tok, []string{"-input", good, "-out", out, "-concurrency", "many"}, "invalid value"},
+		{"bad env", map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_RETRIES": "lots"}, []string{"-input", good, "-out", out}, "VXRECON_RETRIES"},
+		{"zero concurrency", tok, []string{"-input", good, "-out", out, "-concurrency", "0"}, "-concurrency"},
+		{"output folder missing", tok, []string{"-input", good, "-out", filepath.Join(dir, "no", "such", "r.xlsx")}, "output"},
+		{"stray argument", tok, []string{"-input", good, "-out", out, "extra"}, "unexpected argument"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.Reset()
+			args := append([]string{"run", "-base-url", srv.URL}, tc.args...)
+			inv := runCLI(t, context.Background(), tc.vars, args...)
+			if inv.code != exitUsage {
+				t.Fatalf("exit %d, want 2\nstderr: %s", inv.code, inv.stderr)
+			}
+			if !strings.Contains(inv.stderr, tc.want) {
+				t.Errorf("stderr does not name %q:\n%s", tc.want, inv.stderr)
+			}
+			if n := srv.Requests(); n != 0 {
+				t.Errorf("%d requests sent", n)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("a workbook was written: %v", err)
+			}
+			if inv.stdout != "" {
+				t.Errorf("stdout: %q", inv.stdout)
+			}
+			secretsAbsent(t, []string{testToken}, inv.stderr)
+		})
+	}
+}
+
+func TestCredentialsRefused(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: "the-right-token"})
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("request_id\n")
+	for i := range 200 {
+		b.WriteString(sim.ID(sim.CasePass, i) + "\n")
+	}
+	in := writeFile(t, dir, "ids.csv", b.String())
+	out := filepath.Join(dir, "r.xlsx")
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken},
+		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-concurrency", "4")
+	if inv.code != exitAuth {
+		t.Fatalf("exit %d, want 3\n%s", inv.code, inv.stderr)
+	}
+	if n := srv.Requests(); n > 8 {
+		t.Errorf("%d requests after the credentials were refused, want at most the ones in flight", n)
+	}
+	if !strings.Contains(inv.stderr, "credentials refused") {
+		t.Errorf("stderr does not say credentials refused:\n%s", inv.stderr)
+	}
+	secretsAbsent(t, []string{testToken, "the-right-token"}, inv.stdout, inv.stderr)
+}
+
+func TestFlagsFromEnv(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeFile(t, dir, "ids.csv", "id\n"+sim.ID(sim.CasePass, 1)+"\n"+sim.ID(sim.CaseFail, 2)+"\n")
+	envOut := filepath.Join(dir, "env.xlsx")
+	flagOut := filepath.Join(dir, "flag.xlsx")
+	vars := map[string]string{
+		"VXRECON_TOKEN":          testToken,
+		"VXRECON_INPUT":          in,
+		"VXRECON_OUT":            envOut,
+		"VXRECON_BASE_URL":       srv.URL,
+		"VXRECON_SUMMARY_JSON":   filepath.Join(dir, "s.json"),
+		"VXRECON_MAX_ERROR_RATE": "0.5",
+		"VXRECON_CONCURRENCY":    "", // empty means unset
+	}
+	inv := runCLI(t, context.Background(), vars, "run")
+	if inv.code != exitOK {
+		t.Fatalf("env only: exit %d\n%s", inv.code, inv.stderr)
+	}
+	if _, err := os.Stat(envOut); err != nil {
+		t.Errorf("VXRECON_OUT not used: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "s.json")); err != nil {
+		t.Errorf("VXRECON_SUMMARY_JSON not used: %v", err)
+	}
+	inv = runCLI(t, context.Background(), vars, "run", "-out", flagOut)
+	if inv.code != exitOK || !strings.HasSuffix(strings.TrimSpace(inv.stdout), "workbook="+flagOut) {
+		t.Fatalf("flag should win over env: exit %d stdout %q", inv.code, inv.stdout)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	inv := runCLI(t, context.Background(), nil, "run", "-h")
+	if inv.code != exitOK {
+		t.Fatalf("run -h: exit %d", inv.code)
+	}
+	for _, f := range []string{"input", "out", "base-url", "column", "concurrency", "rate", "timeout", "retries",
+		"max-error-rate", "journal", "summary-json", "pii", "log-format", "log-level", "progress", "token-file", "auth-url", "allow-http"} {
+		if !strings.Contains(inv.stdout, "-"+f) || !strings.Contains(inv.stdout, envName(f)) {
+			t.Errorf("run -h does not list -%s with %s", f, envName(f))
+		}
+	}
+	if !strings.Contains(inv.stdout, "default 8;") || !strings.Contains(inv.stdout, "VXRECON_TOKEN") {
+		t.Errorf("run -h lacks defaults or credentials:\n%s", inv.stdout)
+	}
+	inv = runCLI(t, context.Background(), nil, "version")
+	if inv.code != exitOK || !strings.HasPrefix(inv.stdout, "vxrecon ") || !strings.Contains(inv.stdout, "go1.") {
+		t.Errorf("version: %d %q", inv.code, inv.stdout)
+	}
+	if inv := runCLI(t, context.Background(), nil, "frobnicate"); inv.code != exitUsage {
+		t.Errorf("unknown command: exit %d", inv.code)
+	}
+	if inv := runCLI(t, context.Background(), nil); inv.code != exitUsage {
+		t.Errorf("no command: exit %d", inv.code)
+	}
+}
+
+func TestShowBar(t *testing.T) {
+	tests := []struct {
+		mode string
+		tty  bool
+		term string
+		want bool
+	}{
+		{"auto", true, "xterm-256color", true},
+		{"auto", false, "xterm", false}, // cron: no terminal
+		{"auto", true, "dumb", false},
+		{"on", false, "", true},
+		{"off", true, "xterm", false},
+	}
+	for _, tc := range tests {
+		if got := showBar(tc.mode, tc.tty, tc.term); got != tc.want {
+			t.Errorf("showBar(%q, %v, %q) = %v, want %v", tc.mode, tc.tty, tc.term, got, tc.want)
+		}
+	}
+	s := snapshot{done: 50, total: 200, counts: [5]int{40, 5, 3, 1, 1}, rate: 25}
+	bar := s.bar(120)
+	for _, want := range []string{"50/200", "25%", "25/s", "PASS 40", "error 1"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("bar %q lacks %q", bar, want)
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo.xlsx")
+	inv := runCLI(t, context.Background(), nil, "demo", "-out", out, "-n", "60")
+	if inv.code != exitOK {
+		t.Fatalf("demo: exit %d\n%s", inv.code, inv.stderr)
+	}
+	results := byHeader(sheetRows(t, out, "Results"))
+	if len(results) != 60 {
+		t.Fatalf("demo Results has %d rows, want 60", len(results))
+	}
+	seen := map[string]bool{}
+	for _, r := range results {
+		seen[r["Classification"]] = true
+	}
+	for _, c := range []string{"PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error"} {
+		if !seen[c] {
+			t.Errorf("demo has no %s result", c)
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package output
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// leftoverFiles lists the files in dir other than keep.
+func leftoverFiles(t *testing.T, dir string, keep ...string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		if !slices.Contains(keep, e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.xlsx")
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	if err := WriteFileAtomic(path, 0o600, write("first")); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode = %v, want 0600", fi.Mode().Perm())
+	}
+	if got := string(readFileT(t, path)); got != "first" {
+		t.Errorf("content = %q", got)
+	}
+	if err := WriteFileAtomic(path, 0o600, write("second")); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(readFileT(t, path)); got != "second" {
+		t.Errorf("content after replace = %q", got)
+	}
+
+	t.Run("failed write leaves the old file", func(t *testing.T) {
+		boom := errors.New("boom")
+		err := WriteFileAtomic(path, 0o600, func(w io.Writer) error {
+			_, _ = io.WriteString(w, strings.Repeat("half", 100000))
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("err = %v, want boom", err)
+		}
+		if got := string(readFileT(t, path)); got != "second" {
+			t.Errorf("existing file changed to %.20q", got)
+		}
+		if l := leftoverFiles(t, dir, "report.xlsx"); len(l) > 0 {
+			t.Errorf("left behind: %q", l)
+		}
+	})
+	t.Run("failed write leaves nothing new", func(t *testing.T) {
+		p := filepath.Join(dir, "new.xlsx")
+		if err := WriteFileAtomic(p, 0o600, func(io.Writer) error { return io.ErrUnexpectedEOF }); err == nil {
+			t.Fatal("no error")
+		}
+		if l := leftoverFiles(t, dir, "report.xlsx"); len(l) > 0 {
+			t.Errorf("left behind: %q", l)
+		}
+	})
+	t.Run("path is a folder", func(t *testing.T) {
+		sub := filepath.Join(dir, "sub")
+		if err := os.Mkdir(sub, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(sub, "x"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteFileAtomic(sub, 0o600, write("x")); err == nil {
+			t.Fatal("renamed over a folder")
+		}
+		if l := leftoverFiles(t, dir, "report.xlsx", "sub"); len(l) > 0 {
+			t.Errorf("left behind: %q", l)
+		}
+	})
+	t.Run("missing folder", func(t *testing.T) {
+		if err := WriteFileAtomic(filepath.Join(dir, "nope", "r.xlsx"), 0o600, write("x")); err == nil {
+			t.Fatal("no error")
+		}
+	})
+}
+
+func TestCheckWritable(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		dir  string
+		ok   bool
+	}{
+		{"writable", dir, true},
+		{"missing", filepath.Join(dir, "missing"), false},
+		{"a file", file, false},
+	}
+	if os.Geteuid() != 0 { // root writes through a read-only mode
+		ro := filepath.Join(dir, "ro")
+		if err := os.Mkdir(ro, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		tests = append(tests, struct {
+			name string
+			dir  string
+			ok   bool
+		}{"read-only", ro, false})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckWritable(tt.dir)
+			if (err == nil) != tt.ok {
+				t.Fatalf("CheckWritable(%s) = %v, want ok %v", tt.dir, err, tt.ok)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "output folder not writable: ") {
+				t.Errorf("message = %q", err)
+			}
+		})
+	}
+	if l := leftoverFiles(t, dir, "file", "ro"); len(l) > 0 {
+		t.Errorf("left behind: %q", l)
+	}
+}
