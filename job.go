@@ -91,7 +91,7 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 	}
 	if journal != nil {
 		cfg.OnResult = func(r *batch.Result) {
-			if err := journal.Append(r); err != nil {
+			if err := journal.Append(journalCopy(r, c.PII)); err != nil {
 				log.Error().Err(err).Msg("journal")
 			}
 		}

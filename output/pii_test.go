@@ -60,3 +60,16 @@ func FuzzMask(f *testing.F) {
 		}
 	})
 }
+
+func TestMaskIdempotent(t *testing.T) {
+	for _, tc := range []struct{ kind, value string }{
+		{"name", "Jane"}, {"name", "Zoë"}, {"email", "jane.doe@example.com"}, {"email", "nodomain"},
+		{"phone", "123-456-7890"}, {"phone", "+1 (555) 010-0199"}, {"phone", "12"},
+		{"dob", "19900101"}, {"dob", "1990-01-01"}, {"dob", "unknown"},
+	} {
+		once := Mask(tc.kind, tc.value)
+		if twice := Mask(tc.kind, once); twice != once {
+			t.Errorf("Mask(%s, Mask(%q)) = %q, want %q", tc.kind, tc.value, twice, once)
+		}
+	}
+}

@@ -245,7 +245,22 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 	if g.err != nil {
 		return g.err
 	}
-	return w.addClassChart(classHeader, firstClass, lastClass)
+	if err := w.addClassChart(classHeader, firstClass, lastClass); err != nil {
+		return err
+	}
+	return w.fitSummaryPage()
+}
+
+// fitSummaryPage prints the dashboard on one landscape page, chart included, as people
+// print or export it to PDF for the morning meeting.
+func (w *Workbook) fitSummaryPage() error {
+	fit, landscape, one := true, "landscape", 1
+	if err := w.f.SetSheetProps(SheetSummary, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return w.f.SetPageLayout(SheetSummary, &excelize.PageLayoutOptions{
+		Orientation: &landscape, FitToWidth: &one, FitToHeight: &one,
+	})
 }
 
 // addClassChart draws the class counts as columns in their class colours. The chart refers
