@@ -71,12 +71,7 @@ func TestBadInput(t *testing.T) {
 func TestCredentialsRefused(t *testing.T) {
 	srv := startSim(t, sim.Options{Token: "the-right-token"})
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("request_id\n")
-	for i := range 200 {
-		b.WriteString(sim.ID(sim.CasePass, i) + "\n")
-	}
-	in := writeFile(t, dir, "ids.csv", b.String())
+	in := writeIDs(t, dir, 200, sim.CasePass)
 	out := filepath.Join(dir, "r.xlsx")
 	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken},
 		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-concurrency", "4")

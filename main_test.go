@@ -64,6 +64,17 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
+// writeIDs writes ids.csv with n simulator ids whose cases cycle through cases.
+func writeIDs(t *testing.T, dir string, n int, cases ...sim.Case) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("request_id\n")
+	for i := range n {
+		b.WriteString(sim.ID(cases[i%len(cases)], i) + "\n")
+	}
+	return writeFile(t, dir, "ids.csv", b.String())
+}
+
 // sheetRows reads a sheet of the written workbook as text.
 func sheetRows(t *testing.T, path, sheet string) [][]string {
 	t.Helper()

@@ -69,12 +69,7 @@ func TestProgressBarOnTerminal(t *testing.T) {
 	}
 	srv := startSim(t, sim.Options{Token: testToken, Latency: 10 * time.Millisecond})
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("request_id\n")
-	for i := range 150 {
-		b.WriteString(sim.ID(sim.CasePass, i) + "\n")
-	}
-	in := writeFile(t, dir, "ids.csv", b.String())
+	in := writeIDs(t, dir, 150, sim.CasePass)
 	out := filepath.Join(dir, "r.xlsx")
 
 	ptmx, tty, err := pty.Open()
@@ -120,12 +115,7 @@ func TestProgressBarOnTerminal(t *testing.T) {
 func TestAPIUnavailable(t *testing.T) {
 	srv := startSim(t, sim.Options{Token: testToken, FailFirst: 1_000_000, FailStatus: 503})
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("request_id\n")
-	for i := range 300 {
-		b.WriteString(sim.ID(sim.CasePass, i) + "\n")
-	}
-	in := writeFile(t, dir, "ids.csv", b.String())
+	in := writeIDs(t, dir, 300, sim.CasePass)
 	out := filepath.Join(dir, "r.xlsx")
 	inv := runCLI(t, t.Context(), map[string]string{"VXRECON_TOKEN": testToken},
 		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-retries", "0", "-concurrency", "2")

@@ -50,13 +50,7 @@ func TestInterruptAndResume(t *testing.T) {
 	srv := startSim(t, sim.Options{Token: testToken, Latency: 40 * time.Millisecond})
 	dir := t.TempDir()
 	const n = 240
-	var b strings.Builder
-	b.WriteString("request_id\n")
-	for i := range n {
-		c := []sim.Case{sim.CasePass, sim.CaseFail, sim.CasePass, sim.CaseInProgress, sim.CaseNotFound}[i%5]
-		b.WriteString(sim.ID(c, i) + "\n")
-	}
-	in := writeFile(t, dir, "ids.csv", b.String())
+	in := writeIDs(t, dir, n, sim.CasePass, sim.CaseFail, sim.CasePass, sim.CaseInProgress, sim.CaseNotFound)
 	out := filepath.Join(dir, "r.xlsx")
 	journal := filepath.Join(dir, "run.jsonl")
 	vars := map[string]string{"VXRECON_TOKEN": testToken}
@@ -132,12 +126,7 @@ func TestTokenRenewal(t *testing.T) {
 	const secret = "client-5ecret-value"
 	srv := startSim(t, sim.Options{ClientID: "vx-client", ClientSecret: secret, TokenTTL: 1500 * time.Millisecond, Latency: 20 * time.Millisecond})
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("request_id\n")
-	for i := range 400 {
-		b.WriteString(sim.ID(sim.CasePass, i) + "\n")
-	}
-	in := writeFile(t, dir, "ids.csv", b.String())
+	in := writeIDs(t, dir, 400, sim.CasePass)
 	out := filepath.Join(dir, "r.xlsx")
 	vars := map[string]string{"VXRECON_CLIENT_ID": "vx-client", "VXRECON_CLIENT_SECRET": secret}
 	inv := runCLI(t, context.Background(), vars, "run", "-input", in, "-out", out, "-base-url", srv.URL,
