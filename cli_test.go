@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vxrecon/vxrecon/sim"
 )
@@ -21,6 +23,13 @@ func TestBadInput(t *testing.T) {
 	empty := writeFile(t, dir, "empty.csv", "")
 	out := filepath.Join(dir, "r.xlsx")
 	tok := map[string]string{"VXRECON_TOKEN": testToken}
+	oauth := map[string]string{"VXRECON_CLIENT_ID": "id", "VXRECON_CLIENT_SECRET": "s3cret-value"}
+	folder := filepath.Join(dir, "folder.xlsx")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const oldBook = "PK\x03\x04 yesterday's workbook"
+	yesterday := writeFile(t, dir, "yesterday.xlsx", oldBook)
 	tests := []struct {
 		name string
 		vars map[string]string
@@ -42,6 +51,11 @@ func TestBadInput(t *testing.T) {
 		{"zero concurrency", tok, []string{"-input", good, "-out", out, "-concurrency", "0"}, "-concurrency"},
 		{"output folder missing", tok, []string{"-input", good, "-out", filepath.Join(dir, "no", "such", "r.xlsx")}, "output"},
 		{"stray argument", tok, []string{"-input", good, "-out", out, "extra"}, "unexpected argument"},
+		{"out is a folder", tok, []string{"-input", good, "-out", folder}, "is a folder"},
+		{"summary folder missing", tok, []string{"-input", good, "-out", out, "-summary-json", filepath.Join(dir, "no", "s.json")}, "-summary-json"},
+		{"journal is the input", tok, []string{"-input", good, "-out", out, "-journal", good}, "same file"},
+		{"journal is a workbook", tok, []string{"-input", good, "-out", out, "-journal", yesterday}, "not a vxrecon journal"},
+		{"auth url in clear text", oauth, []string{"-input", good, "-out", out, "-auth-url", "http://192.0.2.1/oauth/token"}, "-auth-url"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,8 +77,68 @@ func TestBadInput(t *testing.T) {
 			if inv.stdout != "" {
 				t.Errorf("stdout: %q", inv.stdout)
 			}
-			secretsAbsent(t, []string{testToken}, inv.stderr)
+			secretsAbsent(t, []string{testToken, "s3cret-value"}, inv.stderr)
 		})
+	}
+	if b, _ := os.ReadFile(yesterday); string(b) != oldBook {
+		t.Errorf("-journal damaged the file it was pointed at: %q", b)
+	}
+}
+
+// TestEmptyInput: a header and no ids (a quiet day) is a report with nothing in it, not a failure.
+func TestEmptyInput(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeFile(t, dir, "ids.csv", "request_id,amount\n")
+	out := filepath.Join(dir, "r.xlsx")
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken}, "run", "-input", in, "-out", out, "-base-url", srv.URL)
+	if inv.code != exitOK || !strings.HasPrefix(inv.stdout, "PASS=0 FAIL=0 IN_PROGRESS=0 NOT_FOUND=0 error=0 total=0 ") {
+		t.Fatalf("exit %d stdout %q\n%s", inv.code, inv.stdout, inv.stderr)
+	}
+	if rows := sheetRows(t, out, "Results"); len(rows) != 1 {
+		t.Errorf("Results: %d rows, want the header only", len(rows))
+	}
+}
+
+// TestInterruptedWhileReading: a stuck stdin must not make SIGINT useless.
+func TestInterruptedWhileReading(t *testing.T) {
+	pr, pw := io.Pipe() // a writer that never writes nor closes
+	t.Cleanup(func() { pw.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	out := filepath.Join(t.TempDir(), "r.xlsx")
+	var stdout, stderr strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"run", "-input", "-", "-out", out}, func(k string) string {
+			return map[string]string{"VXRECON_TOKEN": testToken}[k]
+		}, pr, &stdout, &stderr)
+	}()
+	select {
+	case code := <-done:
+		if code != exitIncomplete {
+			t.Errorf("exit %d, want 1\n%s", code, stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not stop while reading a stuck stdin")
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a workbook was written: %v", err)
+	}
+}
+
+// TestDemoIgnoresRunEnv: the demo must never write to a real run's files.
+func TestDemoIgnoresRunEnv(t *testing.T) {
+	dir := t.TempDir()
+	prodJournal := filepath.Join(dir, "prod.jsonl")
+	out := filepath.Join(dir, "demo.xlsx")
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_JOURNAL": prodJournal, "VXRECON_N": "5"},
+		"demo", "-out", out, "-n", "25")
+	if inv.code != exitOK {
+		t.Fatalf("demo: exit %d\n%s", inv.code, inv.stderr)
+	}
+	if _, err := os.Stat(prodJournal); !os.IsNotExist(err) {
+		t.Errorf("the demo wrote the run's journal: %v", err)
 	}
 }
 

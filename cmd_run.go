@@ -74,7 +74,7 @@ func runFlags(fs *flag.FlagSet, c *jobConfig) {
 
 // parseFlags parses args and the env vars; help goes to stdout (exit 0), errors to stderr (exit 2).
 // It returns ok=false with the exit code when the command should stop.
-func parseFlags(fs *flag.FlagSet, args []string, e *env) (code int, ok bool) {
+func parseFlags(fs *flag.FlagSet, args []string, e *env, useEnv bool) (code int, ok bool) {
 	var buf bytes.Buffer
 	fs.SetOutput(&buf)
 	err := fs.Parse(args)
@@ -90,6 +90,9 @@ func parseFlags(fs *flag.FlagSet, args []string, e *env) (code int, ok bool) {
 		fmt.Fprintf(e.stderr, "vxrecon %s: unexpected argument %q (flags come as -name value)\n", fs.Name(), fs.Arg(0))
 		return exitUsage, false
 	}
+	if !useEnv {
+		return 0, true
+	}
 	if err := applyEnv(fs, e.getenv); err != nil {
 		fmt.Fprintf(e.stderr, "vxrecon %s: %v\n", fs.Name(), err)
 		return exitUsage, false
@@ -101,7 +104,7 @@ func cmdRun(ctx context.Context, args []string, e *env) int {
 	var c jobConfig
 	fs := newFlagSet("run", "vxrecon run -input F -out R.xlsx [flags]", e.stderr, runExtra)
 	runFlags(fs, &c)
-	if code, ok := parseFlags(fs, args, e); !ok {
+	if code, ok := parseFlags(fs, args, e, true); !ok {
 		return code
 	}
 	creds, err := readCredentials(e.getenv, c.TokenFile, c.AuthURL)
@@ -160,13 +163,21 @@ func (c *jobConfig) validate() error {
 	if err := oneOf("-progress", c.Progress, "auto", "on", "off"); err != nil {
 		return err
 	}
-	if c.Journal != "" && sameFile(c.Journal, c.Out) || c.SummaryJSON != "" && sameFile(c.SummaryJSON, c.Out) {
-		return errors.New("-journal and -summary-json must not be the workbook itself")
+	files := []struct{ flag, path string }{{"-input", c.Input}, {"-out", c.Out}, {"-journal", c.Journal}, {"-summary-json", c.SummaryJSON}}
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			if a.path != "" && a.path != "-" && filepath.Clean(a.path) == filepath.Clean(b.path) {
+				return fmt.Errorf("%s and %s name the same file %s", a.flag, b.flag, a.path)
+			}
+		}
 	}
-	return checkBaseURL(c.BaseURL, c.AllowHTTP)
+	if c.creds.AuthURL != "" {
+		if err := checkURL("-auth-url", c.creds.AuthURL, c.AllowHTTP); err != nil {
+			return err
+		}
+	}
+	return checkURL("-base-url", c.BaseURL, c.AllowHTTP)
 }
-
-func sameFile(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
 
 func oneOf(flagName, v string, allowed ...string) error {
 	for _, a := range allowed {

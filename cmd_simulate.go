@@ -16,7 +16,7 @@ func cmdSimulate(ctx context.Context, args []string, e *env) int {
 			"Try: VXRECON_TOKEN=x vxrecon run -input ids.csv -out r.xlsx -base-url http://127.0.0.1:8080\n")
 	fs.StringVar(&addr, "addr", addr, "`host:port` to listen on")
 	fs.DurationVar(&latency, "latency", 0, "delay added to every answer")
-	if code, ok := parseFlags(fs, args, e); !ok {
+	if code, ok := parseFlags(fs, args, e, false); !ok {
 		return code
 	}
 	err := sim.ListenAndServe(ctx, addr, sim.Options{Latency: latency}, func(url string) {

@@ -41,24 +41,21 @@ func readCredentials(getenv func(string) string, tokenFile, authURL string) (bat
 	case hasID != hasSecret:
 		return batch.Credentials{}, errors.New("OAuth2 needs both VXRECON_CLIENT_ID and VXRECON_CLIENT_SECRET")
 	case hasID:
-		if _, err := url.Parse(authURL); err != nil || !strings.HasPrefix(authURL, "http") {
-			return batch.Credentials{}, fmt.Errorf("-auth-url %q: want an http(s) URL", authURL)
-		}
 		return batch.Credentials{ClientID: id, ClientSecret: secret, AuthURL: authURL, Audience: "dcams.app"}, nil
 	default:
 		return batch.Credentials{}, errors.New("no credentials: set VXRECON_TOKEN, or -token-file PATH, or VXRECON_CLIENT_ID and VXRECON_CLIENT_SECRET")
 	}
 }
 
-// checkBaseURL allows https anywhere and plain http only to a loopback host (or with -allow-http):
-// a bearer token must not cross a network in clear text by accident.
-func checkBaseURL(raw string, allowHTTP bool) error {
+// checkURL allows https anywhere and plain http only to a loopback host (or with -allow-http):
+// a bearer token or a client secret must not cross a network in clear text by accident.
+func checkURL(flagName, raw string, allowHTTP bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("-base-url %q: want an absolute URL such as https://vx.dcams.app", raw)
+		return fmt.Errorf("%s %q: want an absolute URL such as https://vx.dcams.app", flagName, raw)
 	}
 	if u.User != nil {
-		return errors.New("-base-url must not hold credentials: use VXRECON_TOKEN")
+		return fmt.Errorf("%s must not hold credentials: use the VXRECON_* variables", flagName)
 	}
 	switch u.Scheme {
 	case "https":
@@ -67,9 +64,9 @@ func checkBaseURL(raw string, allowHTTP bool) error {
 		if allowHTTP || batch.IsLoopback(u) {
 			return nil
 		}
-		return fmt.Errorf("-base-url %s: plain http only to a loopback host (or add -allow-http)", u.Redacted())
+		return fmt.Errorf("%s %s: plain http only to a loopback host (or add -allow-http)", flagName, u.Redacted())
 	default:
-		return fmt.Errorf("-base-url %q: want http or https", raw)
+		return fmt.Errorf("%s %q: want http or https", flagName, raw)
 	}
 }
 

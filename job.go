@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"sync"
 	"time"
 
 	"github.com/vxrecon/vxrecon/batch"
@@ -21,6 +24,7 @@ const progressEvery = 10 * time.Second
 // and whether the workbook was written.
 func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *env) (int, bool) {
 	started := time.Now().UTC()
+	defer startProfiles(e.getenv)()
 	tty := isTerminal(e.stderr)
 	bar := showBar(c.Progress, tty, e.getenv("TERM"))
 	trk := newTracker(0)
@@ -37,14 +41,17 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 
 	// Everything that can be checked before the first request is checked here: bad input and an
 	// unwritable output folder end the run with nothing requested and nothing written.
-	b, err := input.Read(in, input.Options{Name: inName, Column: c.Column})
+	b, err := readInput(ctx, in, input.Options{Name: inName, Column: c.Column})
+	if ctx.Err() != nil {
+		return fail(exitIncomplete, "interrupted before any request: nothing written", err)
+	}
 	if err != nil {
 		return fail(exitUsage, "bad input", err)
 	}
 	if len(b.Records) == 0 && len(b.Invalid) == 0 {
-		return fail(exitUsage, "bad input", fmt.Errorf("%s: no request ids", inName))
+		log.Warn().Str("input", inName).Msg("no request ids: the workbook will be empty")
 	}
-	if err := output.CheckWritable(filepath.Dir(c.Out)); err != nil {
+	if err := checkOutputs(c); err != nil {
 		return fail(exitUsage, "bad output", err)
 	}
 	var journal *output.Journal
@@ -89,10 +96,14 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 			log.Debug().Str("id", id).Int("attempt", attempt).Str("reason", err.Error()).Dur("wait", wait).Msg("retry")
 		},
 	}
+	var journalFailed sync.Once
+	journalFail := func(err error) {
+		journalFailed.Do(func() { log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again") })
+	}
 	if journal != nil {
 		cfg.OnResult = func(r *batch.Result) {
 			if err := journal.Append(journalCopy(r, c.PII)); err != nil {
-				log.Error().Err(err).Msg("journal")
+				journalFail(err)
 			}
 		}
 	}
@@ -113,10 +124,12 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 	if journal != nil {
 		prior = func(i int) (batch.Result, bool) {
 			r, ok := journal.Lookup(ids[i])
-			if ok {
-				reused++
+			if !ok || !reusable(&r, c.PII) {
+				return batch.Result{}, false
 			}
-			return r, ok
+			reused++
+			r.PII = ""
+			return r, true
 		}
 	}
 
@@ -177,6 +190,14 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		return fail(exitIncomplete, "run failed", runErr)
 	}
 
+	if journal != nil {
+		if err := journal.Close(); err != nil {
+			journalFail(err)
+			if code == exitOK {
+				code = exitIncomplete
+			}
+		}
+	}
 	sum := agg.Summary(facts)
 	errs := sum.Count(batch.Error) + sum.Invalid
 	if code == exitOK && errs > 0 && float64(errs) > c.MaxErrorRate*float64(sum.Results+sum.Invalid) {
@@ -212,6 +233,70 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		sum.Counts[0], sum.Counts[1], sum.Counts[2], sum.Counts[3], sum.Counts[4], sum.Results,
 		sum.Duplicates, sum.Invalid, status, c.Out)
 	return code, true
+}
+
+// startProfiles is a hidden aid for performance work (bench/RESULTS.md): VXRECON_CPUPROFILE=F
+// writes a CPU profile of the run to F, VXRECON_MEMPROFILE=F the allocation profile at its end
+// (go tool pprof -sample_index=alloc_space or inuse_space). It returns the function that ends
+// them; failures are ignored, a profile is never worth failing the run.
+func startProfiles(getenv func(string) string) func() {
+	var cpu *os.File
+	if name := getenv("VXRECON_CPUPROFILE"); name != "" {
+		if f, err := os.Create(name); err == nil && pprof.StartCPUProfile(f) == nil {
+			cpu = f
+		}
+	}
+	mem := getenv("VXRECON_MEMPROFILE")
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			cpu.Close()
+		}
+		if mem == "" {
+			return
+		}
+		if f, err := os.Create(mem); err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
+}
+
+// readInput reads the whole input, but gives up when the run is interrupted: a stuck pipe or
+// FIFO must not make SIGINT useless.
+func readInput(ctx context.Context, in io.Reader, opt input.Options) (*input.Batch, error) {
+	type read struct {
+		b   *input.Batch
+		err error
+	}
+	done := make(chan read, 1)
+	go func() {
+		b, err := input.Read(in, opt)
+		done <- read{b, err}
+	}()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%s: interrupted while reading: %w", opt.Name, ctx.Err())
+	}
+}
+
+// checkOutputs finds before the first request what would stop the files being written after
+// the last one.
+func checkOutputs(c *jobConfig) error {
+	if fi, err := os.Stat(c.Out); err == nil && fi.IsDir() {
+		return fmt.Errorf("-out %s is a folder", c.Out)
+	}
+	if err := output.CheckWritable(filepath.Dir(c.Out)); err != nil {
+		return err
+	}
+	if c.SummaryJSON != "" {
+		if err := output.CheckWritable(filepath.Dir(c.SummaryJSON)); err != nil {
+			return fmt.Errorf("-summary-json: %w", err)
+		}
+	}
+	return nil
 }
 
 func journalReusable(j *output.Journal) int {

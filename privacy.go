@@ -13,6 +13,7 @@ func journalCopy(r *batch.Result, pii string) *batch.Result {
 		return r
 	}
 	c, s := *r, *r.Session
+	c.PII = pii
 	for _, f := range []struct {
 		kind string
 		v    *string
@@ -25,4 +26,22 @@ func journalCopy(r *batch.Result, pii string) *batch.Result {
 	}
 	c.Session = &s
 	return &c
+}
+
+// piiStrength orders the -pii modes by how much of a personal field they keep.
+func piiStrength(mode string) int {
+	switch mode {
+	case output.PIIOmit:
+		return 0
+	case output.PIIMask:
+		return 1
+	default: // full, or "" for an answer kept as the API sent it
+		return 2
+	}
+}
+
+// reusable reports whether a journal answer can stand in this run: a final class, kept with at
+// least the personal detail this run's -pii shows.
+func reusable(r *batch.Result, pii string) bool {
+	return r.Class.Final() && piiStrength(r.PII) >= piiStrength(pii)
 }

@@ -90,3 +90,31 @@ func TestNoSecretsOrPersonalData(t *testing.T) {
 		})
 	}
 }
+
+// TestJournalReuseRespectsPII: answers kept masked are not reused by a run that wants the full
+// values; answers kept in full serve any run.
+func TestJournalReuseRespectsPII(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 12, sim.CasePass, sim.CaseFail, sim.CasePending) // 8 final answers
+	jr := filepath.Join(dir, "run.jsonl")
+	for _, step := range []struct {
+		pii  string
+		want int64 // requests sent
+	}{
+		{"mask", 12}, // nothing to reuse yet
+		{"mask", 4},  // the 8 final answers reused
+		{"full", 12}, // masked answers cannot show full values: asked again
+		{"omit", 4},  // full answers serve a run that shows less
+	} {
+		srv.Reset()
+		inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken},
+			"run", "-input", in, "-out", filepath.Join(dir, "r.xlsx"), "-base-url", srv.URL, "-journal", jr, "-pii", step.pii)
+		if inv.code != exitOK {
+			t.Fatalf("-pii %s: exit %d\n%s", step.pii, inv.code, inv.stderr)
+		}
+		if got := srv.Requests(); got != step.want {
+			t.Errorf("-pii %s: %d requests, want %d", step.pii, got, step.want)
+		}
+	}
+}

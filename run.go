@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 )
@@ -36,6 +37,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return run(ctx, []string{args[1], "-h"}, getenv, stdin, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usageText)
+		fmt.Fprint(stdout, "\nFlags of vxrecon run (each also settable by its env var; a flag wins):\n")
+		fs := flag.NewFlagSet("run", flag.ContinueOnError)
+		runFlags(fs, &jobConfig{})
+		printFlags(stdout, fs)
 		return exitOK
 	default:
 		fmt.Fprintf(stderr, "vxrecon: unknown command %q\n\n%s", args[0], usageText)

@@ -144,12 +144,13 @@ func decode(id string, code int, body []byte) Result {
 		r.Err = "bad JSON: " + clip(strings.TrimPrefix(jsonReason(err), "json: "), maxReason)
 		return r
 	}
-	r.Session = s
 	if s.RequestID != id {
+		// Another session's data must not stand under the id asked: no Session, only the reason.
 		r.Class = Error
 		r.Err = fmt.Sprintf("request_id mismatch: got %q", clip(s.RequestID, maxReason))
 		return r
 	}
+	r.Session = s
 	switch strings.ToUpper(strings.TrimSpace(s.Status)) {
 	case "PASS":
 		r.Class = Pass

@@ -258,7 +258,7 @@ func (c *Client) fetch(ctx context.Context, id string) (Result, outcome, error) 
 		if attempt > 1 && retries > 0 && !renewedNow(renewed, err) {
 			wait := backoff(retries, c.cfg.BackoffMin, c.cfg.BackoffMax, retryAfter, c.cfg.RetryAfterMax)
 			if c.cfg.OnRetry != nil {
-				c.cfg.OnRetry(id, attempt-1, err, wait)
+				c.cfg.OnRetry(id, attempt-1, &scrubbed{msg: c.scrubText(err.Error()), err: err}, wait)
 			}
 			if !sleep(ctx, wait) {
 				return c.failed(r, err, attempt-1, lastStatus, true), cutShort, nil
@@ -351,15 +351,31 @@ func (c *Client) scrub(r *Result) {
 	if r.Err == "" && r.Message == "" && r.Detail == "" {
 		return
 	}
+	r.Err, r.Message, r.Detail = c.scrubText(r.Err), c.scrubText(r.Message), c.scrubText(r.Detail)
+}
+
+// scrubbed is an error whose text went through scrubText; errors.Is/As still see the original.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
+
+// scrubText replaces the token, the client secret and the current OAuth token in s.
+func (c *Client) scrubText(s string) string {
+	if s == "" {
+		return s
+	}
 	secrets := c.secrets
 	if tok := c.tokens.last.Load(); tok != nil && len(*tok) >= 4 {
 		secrets = append(secrets[:len(secrets):len(secrets)], *tok)
 	}
-	for _, s := range secrets {
-		r.Err = strings.ReplaceAll(r.Err, s, "[redacted]")
-		r.Message = strings.ReplaceAll(r.Message, s, "[redacted]")
-		r.Detail = strings.ReplaceAll(r.Detail, s, "[redacted]")
+	for _, sec := range secrets {
+		s = strings.ReplaceAll(s, sec, "[redacted]")
 	}
+	return s
 }
 
 func notFetchedResult(id, why string) Result {

@@ -47,6 +47,9 @@ type Result struct {
 	Detail     string    `json:"detail,omitempty"`  // the "detail" of a 202/404/5xx body
 	Session    *Session  `json:"session,omitempty"` // the decoded 200 body
 	FetchedAt  time.Time `json:"fetched_at,omitzero"`
+	// PII is set only on journal lines: the -pii mode the personal fields were kept under
+	// ("" = as the API sent them), so a rerun that wants more asks the API again.
+	PII string `json:"pii,omitempty"`
 }
 
 // Session is the part of a 200 session-result body that vxrecon uses.

@@ -34,5 +34,5 @@ func ExampleRead() {
 	// id 19fe3b9e-384e-41d1-bded-8de9ef3abacb lines [2 5] fields [Jane Doe]
 	// line 4: bad/id: invalid character '/' in request id
 	// rows 3 duplicates 1
-	// ids.csv:1: no request id column (headers: name, ref); use -column
+	// ids.csv:1: no request id column in the first row (2 columns, none named request_id, Request ID or requestId); use -column NAME
 }

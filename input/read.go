@@ -17,9 +17,6 @@ import (
 // cut with "…" so one runaway cell cannot flood the Errors sheet or the terminal.
 const maxShown = 64
 
-// maxHeadersShown bounds the header list in the "no request id column" message.
-const maxHeadersShown = 12
-
 // headerKey is the normalised name of the id column (see normalise).
 const headerKey = "requestid"
 
@@ -82,7 +79,7 @@ func Read(r io.Reader, opt Options) (*Batch, error) {
 		b.idCol = findColumn(hdr, opt.Column)
 		if b.idCol < 0 {
 			return nil, &LineError{File: name, Line: hline,
-				Err: fmt.Errorf("no column %q (headers: %s)", opt.Column, listHeaders(hdr))}
+				Err: fmt.Errorf("no column %q in the first row (%s)", opt.Column, listHeaders(hdr))}
 		}
 	} else {
 		b.idCol = findColumn(hdr, headerKey)
@@ -97,7 +94,7 @@ func Read(r io.Reader, opt Options) (*Batch, error) {
 		}
 		if b.idCol < 0 {
 			return nil, &LineError{File: name, Line: hline,
-				Err: fmt.Errorf("no request id column (headers: %s); use -column", listHeaders(hdr))}
+				Err: fmt.Errorf("no request id column in the first row (%s, none named request_id, Request ID or requestId); use -column NAME", listHeaders(hdr))}
 		}
 	}
 
@@ -322,21 +319,13 @@ func findColumn(hdr []string, want string) int {
 	return -1
 }
 
-// listHeaders renders the headers found for an error message.
+// listHeaders describes the first row for an error message by its size only: when no header
+// matches, that row may be data (names, emails), and no message may carry personal data.
 func listHeaders(hdr []string) string {
-	parts := make([]string, 0, min(len(hdr), maxHeadersShown)+1)
-	for i, h := range hdr {
-		if i == maxHeadersShown {
-			parts = append(parts, fmt.Sprintf("… %d more", len(hdr)-i))
-			break
-		}
-		h = shown(strings.TrimSpace(h))
-		if h == "" {
-			h = `""`
-		}
-		parts = append(parts, h)
+	if len(hdr) == 1 {
+		return "1 column"
 	}
-	return strings.Join(parts, ", ")
+	return strconv.Itoa(len(hdr)) + " columns"
 }
 
 // checkID returns why id cannot be requested, or "" when it is valid.

@@ -30,6 +30,9 @@ type Journal struct {
 	done  chan struct{}
 	wg    sync.WaitGroup
 
+	closeOnce sync.Once
+	closeErr  error
+
 	// Torn counts the unreadable lines skipped while loading (a torn last line after kill -9).
 	Torn int
 	// Lines counts the lines loaded.
@@ -39,11 +42,8 @@ type Journal struct {
 // journalSyncEvery bounds what kill -9 can lose: buffered answers are flushed and synced this often.
 const journalSyncEvery = time.Second
 
-// journalLine is what is read back: just enough to index the line.
-type journalLine struct {
-	ID    string      `json:"id"`
-	Class batch.Class `json:"class"`
-}
+// errNotJournal refuses a file that is not a vxrecon journal.
+var errNotJournal = errors.New("not a vxrecon journal (JSON lines of answers); refusing to append to it")
 
 // OpenJournal opens or creates the journal at path and indexes its final answers. A torn last
 // line (the process died mid-write) is cut off so that new lines start clean.
@@ -56,7 +56,7 @@ func OpenJournal(path string) (*Journal, error) {
 	end, err := j.load()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("read journal %s: %w", path, err)
+		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
 	if err := f.Truncate(end); err != nil {
 		f.Close()
@@ -88,10 +88,15 @@ func (j *Journal) load() (int64, error) {
 			line = buf
 		}
 		if len(line) > 0 && line[len(line)-1] == '\n' {
-			j.index(line, off)
+			if err := j.index(line, off); err != nil {
+				return 0, err
+			}
 			off += int64(len(line))
 			end = off
 		} else if len(bytes.TrimSpace(line)) > 0 {
+			if off == 0 && !bytes.HasPrefix(line, []byte(`{"id":`)) {
+				return 0, errNotJournal // one line that is not even the start of an answer
+			}
 			j.Torn++ // torn last line: dropped, and overwritten by the next append
 		}
 		if err == io.EOF {
@@ -103,20 +108,27 @@ func (j *Journal) load() (int64, error) {
 	}
 }
 
-func (j *Journal) index(line []byte, off int64) {
+// index records one complete line. The first line must be a journal record: the journal
+// appends to the file, so a -journal pointed at some other file (yesterday's workbook, the
+// input) must be refused, not damaged.
+func (j *Journal) index(line []byte, off int64) error {
 	if len(bytes.TrimSpace(line)) == 0 {
-		return
+		return nil
 	}
-	var l journalLine
-	if err := json.Unmarshal(line, &l); err != nil || l.ID == "" {
+	var l batch.Result
+	if err := json.Unmarshal(line, &l); err != nil || l.ID == "" || l.Class.Index() < 0 {
+		if j.Lines == 0 {
+			return errNotJournal
+		}
 		j.Torn++
-		return
+		return nil
 	}
 	j.Lines++
 	// A later non-final answer does not undo an earlier final one: PASS and FAIL do not change.
 	if l.Class.Final() {
 		j.final[l.ID] = off
 	}
+	return nil
 }
 
 // Reusable returns how many ids have a final answer in the journal.
@@ -198,8 +210,14 @@ func (j *Journal) flushLocked() {
 	j.dirty = false
 }
 
-// Close flushes and syncs what is buffered and closes the file.
+// Close flushes and syncs what is buffered and closes the file. Later calls return the same
+// error and do nothing.
 func (j *Journal) Close() error {
+	j.closeOnce.Do(func() { j.closeErr = j.close() })
+	return j.closeErr
+}
+
+func (j *Journal) close() error {
 	close(j.done)
 	j.wg.Wait()
 	j.mu.Lock()

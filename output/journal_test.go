@@ -94,3 +94,41 @@ func TestJournalOpenError(t *testing.T) {
 		t.Fatal("want an error for a journal in a missing folder")
 	}
 }
+
+// TestJournalRefusesOtherFiles: a -journal pointed at some other file must not damage it.
+func TestJournalRefusesOtherFiles(t *testing.T) {
+	for name, content := range map[string]string{
+		"csv":          "request_id\nsim-pass-1\nsim-fail-2",
+		"one line":     "request_id",
+		"xlsx":         "PK\x03\x04\x14\x00\x00\x00\x08\x00binary\nmore",
+		"other json":   `{"name":"x"}` + "\n",
+		"bad class":    `{"id":"a","class":"MAYBE"}` + "\n",
+		"garbage head": "garbage\n" + `{"id":"a","class":"PASS","attempts":1}` + "\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "file")
+			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			j, err := OpenJournal(path)
+			if err == nil {
+				j.Close()
+				t.Fatal("want an error")
+			}
+			if got, _ := os.ReadFile(path); string(got) != content {
+				t.Errorf("file changed: %q", got)
+			}
+		})
+	}
+	// A journal torn on its very first line is still a journal.
+	path := filepath.Join(t.TempDir(), "torn.jsonl")
+	os.WriteFile(path, []byte(`{"id":"a","cla`), 0o600)
+	j, err := OpenJournal(path)
+	if err != nil {
+		t.Fatalf("torn first line: %v", err)
+	}
+	if j.Torn != 1 || j.Reusable() != 0 {
+		t.Errorf("torn=%d reusable=%d", j.Torn, j.Reusable())
+	}
+	j.Close()
+}

@@ -171,11 +171,20 @@ func ParseStopTime(s string) (time.Time, bool) {
 	}
 	for _, layout := range stopLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+			t = t.UTC()
+			// A stop dated 0001 or 9999 is a placeholder, not a time: it would turn the
+			// duration statistics into nonsense, so it counts as unreadable.
+			if y := t.Year(); y < minStopYear || y > maxStopYear {
+				return time.Time{}, false
+			}
+			return t, true
 		}
 	}
 	return time.Time{}, false
 }
+
+// The years a journey stop can plausibly carry.
+const minStopYear, maxStopYear = 2000, 2199
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 

@@ -90,6 +90,8 @@ func TestParseStopTime(t *testing.T) {
 		ok   bool
 	}{
 		{"2024-08-19 20:56:25.223174", want, true},
+		{"0001-01-01 00:00:00", time.Time{}, false}, // a placeholder, not a time
+		{"9999-12-31 23:59:59", time.Time{}, false},
 		{"  2024-08-19 20:56:25.223174\t", want, true},
 		{"2024-08-19 20:56:25", whole, true},
 		{"2024-08-19T20:56:25.223174", want, true},
