@@ -103,6 +103,11 @@ func checkResponse(code int, body []byte) error {
 	return &StatusError{Code: code, Message: clip(strings.TrimSpace(msg), maxReason)}
 }
 
+// Classify classifies one complete answer, the status code and the whole body, for the id
+// that was asked, exactly as Fetch does once retries and transport failures are behind it.
+// It lets benchmarks and tools replay recorded answers without a server.
+func Classify(id string, status int, body []byte) Result { return decode(id, status, body) }
+
 // decode classifies one complete answer: the status code and the whole body of one attempt,
 // for the id that was asked. It is the single place that applies SPEC's classification table;
 // retries, timeouts and transport failures are decided before it is called. Class is Error
@@ -139,10 +144,14 @@ func decode(id string, code int, body []byte) Result {
 		return r
 	}
 	s := new(Session)
-	if err := json.Unmarshal(body, s); err != nil {
-		r.Class = Error
-		r.Err = "bad JSON: " + clip(strings.TrimPrefix(jsonReason(err), "json: "), maxReason)
-		return r
+	if !decodeSession(body, s) {
+		// Not the common shape: encoding/json decides, and words the error.
+		*s = Session{}
+		if err := json.Unmarshal(body, s); err != nil {
+			r.Class = Error
+			r.Err = "bad JSON: " + clip(strings.TrimPrefix(jsonReason(err), "json: "), maxReason)
+			return r
+		}
 	}
 	if s.RequestID != id {
 		// Another session's data must not stand under the id asked: no Session, only the reason.

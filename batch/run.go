@@ -36,7 +36,7 @@ func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (Resul
 	ectx, stopEmit := context.WithCancelCause(ctx)
 	defer stopEmit(nil)
 	g, gctx := errgroup.WithContext(ectx)
-	g.SetLimit(c.cfg.Concurrency)
+	g.SetLimit(c.cfg.Concurrency) // the workers below are exactly this many: -concurrency is the errgroup limit
 	w := newWindow(c.cfg.Window)
 
 	var (
@@ -79,11 +79,34 @@ func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (Resul
 		return err // nil, or fatal: *AuthError or ErrAPIUnavailable
 	}
 
+	// A fixed pool of Concurrency workers takes the ids from the dispatcher: long-lived
+	// goroutines keep their grown stacks, where a goroutine per id would grow a new stack for
+	// every request (a measurable share of a million-id run).
+	type job struct {
+		i  int
+		id string
+	}
+	jobs := make(chan job)
+	for range min(c.cfg.Concurrency, len(ids)) {
+		g.Go(func() error {
+			for j := range jobs {
+				if err := worker(j.i, j.id); err != nil {
+					return err // fatal: the group's context is cancelled
+				}
+			}
+			return nil
+		})
+	}
+
 	dispatched := make(chan error, 1)
 	go func() {
+		defer func() {
+			close(jobs)
+			dispatched <- g.Wait()
+		}()
 		for i, id := range ids {
 			if !w.reserve(i) {
-				break // emit failed: nobody takes results any more
+				return // emit failed: nobody takes results any more
 			}
 			if prior != nil {
 				if r, ok := prior(i); ok {
@@ -91,14 +114,16 @@ func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (Resul
 					continue
 				}
 			}
-			if gctx.Err() != nil {
-				cut.Store(true)
-				w.put(i, notFetchedResult(id, why()))
-				continue
+			if gctx.Err() == nil {
+				select {
+				case jobs <- job{i, id}:
+					continue
+				case <-gctx.Done():
+				}
 			}
-			g.Go(func() error { return worker(i, id) })
+			cut.Store(true)
+			w.put(i, notFetchedResult(id, why()))
 		}
-		dispatched <- g.Wait()
 	}()
 
 	var emitErr error

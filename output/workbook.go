@@ -4,7 +4,6 @@
 package output
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -118,6 +117,7 @@ type Workbook struct {
 	journey *sheet
 	errs    *sheet
 	issues  *sheet // made by WriteTo
+	sp      *splicer
 	// reused per row
 	res, jrn, errRow *rowBuf
 	lineBuf          []byte
@@ -137,10 +137,15 @@ func NewWorkbook(opt Options) (*Workbook, error) {
 	if opt.MaxRows < 2 || opt.MaxRows > MaxSheetRows {
 		return nil, fmt.Errorf("workbook: rows per sheet must be 2 to %d, got %d", MaxSheetRows, opt.MaxRows)
 	}
+	sp, err := newSplicer(opt.TempDir)
+	if err != nil {
+		return nil, fmt.Errorf("workbook: %w", err)
+	}
 	f := excelize.NewFile(excelize.Options{TmpDir: opt.TempDir})
-	w := &Workbook{f: f, opt: opt, pii: pii}
+	w := &Workbook{f: f, opt: opt, pii: pii, sp: sp}
 	if err := w.init(); err != nil {
 		_ = f.Close()
+		_ = sp.close()
 		return nil, fmt.Errorf("workbook: %w", err)
 	}
 	return w, nil
@@ -175,9 +180,9 @@ func (w *Workbook) init() error {
 		}
 	}
 	rows := w.opt.MaxRows
-	w.results = newSheet(f, st, rows, SheetResults, header, widths)
-	w.journey = newSheet(f, st, rows, SheetJourneys, journeysHeader, journeysWidths)
-	w.errs = newSheet(f, st, rows, SheetErrors, errorsHeader, errorsWidths)
+	w.results = newSheet(f, st, w.sp, rows, SheetResults, header, widths)
+	w.journey = newSheet(f, st, w.sp, rows, SheetJourneys, journeysHeader, journeysWidths)
+	w.errs = newSheet(f, st, w.sp, rows, SheetErrors, errorsHeader, errorsWidths)
 	for _, s := range []*sheet{w.results, w.journey, w.errs} {
 		if err := s.open(s.base); err != nil {
 			return err
@@ -205,7 +210,7 @@ func (w *Workbook) AddInvalid(inv *input.Invalid) error {
 	b.num(0, inv.Line, 0)
 	b.text(1, inv.Value, 0)
 	b.text(2, inv.Reason, 0)
-	return w.errs.write(b.vals)
+	return w.errs.write(b)
 }
 
 // AddResult writes one unique id: its Results row, a Journeys row per stop and, for an error
@@ -239,7 +244,7 @@ func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Deriv
 	}
 	b.text(rcID, id, 0)
 	if i := r.Class.Index(); i >= 0 {
-		b.set(rcClass, string(r.Class), st.class[i])
+		b.str(rcClass, string(r.Class), st.class[i])
 	} else {
 		b.text(rcClass, string(r.Class), 0)
 	}
@@ -278,8 +283,8 @@ func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Deriv
 	}
 	b.text(rcService, service, 0)
 	if d.HasDuration {
-		b.set(rcDurationSecs, seconds(d.Duration), 0)
-		b.set(rcDuration, excelDuration(d.Duration), st.duration)
+		b.float(rcDurationSecs, seconds(d.Duration), 0)
+		b.float(rcDuration, excelDuration(d.Duration), st.duration)
 	}
 	w.timeCell(b, rcStarted, d.Started)
 	w.timeCell(b, rcFinished, d.Finished)
@@ -296,12 +301,12 @@ func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Deriv
 	b.text(rcError, r.Err, 0)
 	if rec != nil {
 		for i, v := range rec.Fields {
-			if rcInput+i < len(b.vals) {
+			if rcInput+i < len(b.cells) {
 				b.text(rcInput+i, v, 0)
 			}
 		}
 	}
-	if err := w.results.write(b.vals); err != nil {
+	if err := w.results.write(b); err != nil {
 		return err
 	}
 
@@ -325,7 +330,7 @@ func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Deriv
 		if r.Attempts != 0 {
 			e.num(4, r.Attempts, 0)
 		}
-		if err := w.errs.write(e.vals); err != nil {
+		if err := w.errs.write(e); err != nil {
 			return err
 		}
 	}
@@ -342,7 +347,7 @@ func (w *Workbook) addStops(id string, stops []batch.Stop, times []report.StopTi
 	for i := range stops {
 		s := &stops[i]
 		b.reset()
-		b.set(0, id, 0)
+		b.str(0, id, 0)
 		b.num(1, i+1, 0)
 		var t report.StopTime
 		if i < len(times) {
@@ -357,9 +362,9 @@ func (w *Workbook) addStops(id string, stops []batch.Stop, times []report.StopTi
 		b.text(6, s.Action, 0)
 		b.text(7, s.Detail, 0)
 		if t.OK {
-			b.set(8, seconds(t.Elapsed), 0)
+			b.float(8, seconds(t.Elapsed), 0)
 		}
-		if err := w.journey.write(b.vals); err != nil {
+		if err := w.journey.write(b); err != nil {
 			return err
 		}
 	}
@@ -374,7 +379,7 @@ func (w *Workbook) timeCell(b *rowBuf, i int, t time.Time) bool {
 	}
 	v, ok := excelTime(t)
 	if ok {
-		b.set(i, v, w.st.dateTime)
+		b.float(i, v, w.st.dateTime)
 	}
 	return ok
 }
@@ -416,18 +421,15 @@ func (w *Workbook) WriteTo(dst io.Writer, s *report.Summary) error {
 	}); err != nil {
 		return fmt.Errorf("workbook: properties: %w", err)
 	}
-	var zw *zip.Writer
-	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		zw = zip.NewWriter(dst)
-		return zw
-	})
+	zw := newSpliceZip(dst, w.sp)
+	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
 	// excelize hands its own in-memory buffer to the zip writer function; ours ignores it
 	// and writes to dst, so that buffer stays empty and nothing is copied at the end.
 	if err := w.f.Write(dst); err != nil {
 		return fmt.Errorf("workbook: write: %w", err)
 	}
-	if zw == nil {
-		return errors.New("workbook: write: zip writer not used")
+	if err := zw.check(); err != nil {
+		return fmt.Errorf("workbook: write: %w", err)
 	}
 	return nil
 }
@@ -439,5 +441,5 @@ func (w *Workbook) Close() error {
 		return nil
 	}
 	w.closed = true
-	return w.f.Close()
+	return errors.Join(w.f.Close(), w.sp.close())
 }

@@ -26,14 +26,21 @@ type sheet struct {
 	writers []*excelize.StreamWriter
 	rows    []int // rows written on each part, header included
 
-	sw  *excelize.StreamWriter // the current part
-	cur int                    // rows written on the current part
-	ref []byte                 // reused cell reference ("A123")
-	hdr []interface{}
+	sw   *excelize.StreamWriter // the current part
+	cur  int                    // rows written on the current part
+	hdr  []interface{}
+	sp   *splicer
+	part *rowsFile // the current part's data rows
+	cols []string  // column letters
+	line []byte    // reused row XML
 }
 
-func newSheet(f *excelize.File, st *styles, max int, base string, header []string, widths []float64) *sheet {
-	return &sheet{f: f, style: st, max: max, base: base, header: header, widths: widths}
+func newSheet(f *excelize.File, st *styles, sp *splicer, max int, base string, header []string, widths []float64) *sheet {
+	cols := make([]string, len(header))
+	for i := range cols {
+		cols[i], _ = excelize.ColumnNumberToName(i + 1)
+	}
+	return &sheet{f: f, style: st, sp: sp, max: max, base: base, header: header, widths: widths, cols: cols}
 }
 
 // open starts streaming into the existing sheet name: widths, frozen header, header row.
@@ -62,6 +69,14 @@ func (s *sheet) open(name string) error {
 	if err := sw.SetRow("A1", s.hdr, excelize.RowOpts{StyleID: s.style.header}); err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
+	part, marker, err := s.sp.newPart()
+	if err != nil {
+		return fmt.Errorf("sheet %s: %w", name, err)
+	}
+	if err := sw.SetRow("A2", []interface{}{marker}); err != nil {
+		return fmt.Errorf("sheet %s: %w", name, err)
+	}
+	s.part = part
 	if s.sw != nil {
 		s.rows[len(s.rows)-1] = s.cur
 	}
@@ -82,17 +97,16 @@ func (s *sheet) room(n int) error {
 	return nil
 }
 
-// write appends one row; vals is not kept.
-func (s *sheet) write(vals []interface{}) error {
+// write appends one row; b is not kept.
+func (s *sheet) write(b *rowBuf) error {
 	if s.cur >= s.max {
 		if err := s.next(); err != nil {
 			return err
 		}
 	}
 	s.cur++
-	s.ref = append(s.ref[:0], 'A')
-	s.ref = strconv.AppendInt(s.ref, int64(s.cur), 10)
-	if err := s.sw.SetRow(string(s.ref), vals); err != nil {
+	s.line = appendRow(s.line[:0], s.cur, b, s.cols)
+	if _, err := s.part.bw.Write(s.line); err != nil {
 		return fmt.Errorf("sheet %s row %d: %w", s.names[len(s.names)-1], s.cur, err)
 	}
 	return nil
@@ -138,47 +152,4 @@ func (s *sheet) finish() error {
 	}
 	s.sw = nil
 	return nil
-}
-
-// rowBuf is a reusable row of cells: AddResult runs a million times, so the slices and Cell
-// values are allocated once. A nil entry in vals leaves the cell out altogether.
-type rowBuf struct {
-	cells []excelize.Cell
-	vals  []interface{}
-}
-
-func newRowBuf(n int) *rowBuf {
-	return &rowBuf{cells: make([]excelize.Cell, n), vals: make([]interface{}, n)}
-}
-
-func (b *rowBuf) reset() { clear(b.vals) }
-
-func (b *rowBuf) set(i int, v interface{}, style int) {
-	b.cells[i] = excelize.Cell{StyleID: style, Value: v}
-	b.vals[i] = &b.cells[i]
-}
-
-// text puts a sanitized string; empty text leaves the cell empty.
-func (b *rowBuf) text(i int, s string, style int) {
-	if s = Sanitize(s); s != "" {
-		b.set(i, s, style)
-	}
-}
-
-// num puts an integer.
-func (b *rowBuf) num(i, n int, style int) { b.set(i, n, style) }
-
-// lines puts input line numbers: a number for one line, text "3, 7, 9" for a duplicate.
-func (b *rowBuf) lines(i int, first int, more []int, buf *[]byte) {
-	if len(more) == 0 {
-		b.set(i, first, 0)
-		return
-	}
-	s := strconv.AppendInt((*buf)[:0], int64(first), 10)
-	for _, n := range more {
-		s = append(s, ", "...)
-		s = strconv.AppendInt(s, int64(n), 10)
-	}
-	*buf = s
-	b.set(i, string(s), 0)
 }

@@ -21,7 +21,7 @@ func (w *Workbook) writeIssues(s *report.Summary) error {
 		width = max(width, textWidth(Sanitize(s.Issues[i].Issue))+2)
 	}
 	widths := []float64{float64(min(width, 60)), 9, 9, 9, 14, 13, 9, 9}
-	w.issues = newSheet(w.f, w.st, w.opt.MaxRows, SheetIssues, issuesHeader, widths)
+	w.issues = newSheet(w.f, w.st, w.sp, w.opt.MaxRows, SheetIssues, issuesHeader, widths)
 	if err := w.issues.open(SheetIssues); err != nil {
 		return err
 	}
@@ -34,8 +34,8 @@ func (w *Workbook) writeIssues(s *report.Summary) error {
 		for c, n := range is.ByClass {
 			b.num(2+c, n, 0)
 		}
-		b.set(7, report.Share(is.Count, s.Results), w.st.percent)
-		if err := w.issues.write(b.vals); err != nil {
+		b.float(7, report.Share(is.Count, s.Results), w.st.percent)
+		if err := w.issues.write(b); err != nil {
 			return err
 		}
 	}

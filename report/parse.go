@@ -30,6 +30,9 @@ func ParseDuration(raw []byte) (time.Duration, bool) {
 		return 0, false
 	}
 	if raw[0] == '"' {
+		if s, ok := plainJSONString(raw); ok {
+			return parseDurationText(s) // the common case, without encoding/json
+		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return 0, false
@@ -37,6 +40,20 @@ func ParseDuration(raw []byte) (time.Duration, bool) {
 		return parseDurationText(s)
 	}
 	return parseMillis(string(raw))
+}
+
+// plainJSONString returns the text of a JSON string made of printable ASCII without escapes,
+// which is the text between its quotes; any other value reports false.
+func plainJSONString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	for _, c := range raw[1 : len(raw)-1] {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(raw[1 : len(raw)-1]), true
 }
 
 // parseDurationText reads the text forms of ParseDuration.

@@ -1,0 +1,123 @@
+package output
+
+import (
+	"bytes"
+	"compress/flate"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// pflateChunk is how much of an entry one goroutine deflates at a time.
+const pflateChunk = 1 << 20
+
+// pflateWriter deflates on every core: the input is cut into chunks of pflateChunk bytes, each
+// deflated on its own goroutine and ended with a sync flush, so that the compressed chunks,
+// written in order, are one valid deflate stream (a chunk only loses back-references into the
+// chunk before it, which costs a fraction of a percent in size). Close ends the stream with an
+// empty final block. The zip writer computes the CRC and sizes over the input as usual.
+//
+// Writing the workbook of a million ids deflates about 2.5 GB of sheet XML; on one core that
+// took most of the time between the last answer and the file on disk.
+type pflateWriter struct {
+	w       io.Writer
+	buf     []byte
+	pending []chan *pflateJob // in input order
+	max     int               // chunks in flight at most
+	err     error
+}
+
+type pflateJob struct {
+	in, out []byte
+}
+
+var (
+	pflateWriters = sync.Pool{New: func() any {
+		fw, _ := flate.NewWriter(nil, flate.BestSpeed)
+		return fw
+	}}
+	pflateBufs = sync.Pool{New: func() any { return make([]byte, 0, pflateChunk) }}
+)
+
+func newPflateWriter(w io.Writer) (io.WriteCloser, error) {
+	n := max(runtime.GOMAXPROCS(0), 1)
+	return &pflateWriter{w: w, max: n + 1, buf: pflateBufs.Get().([]byte)[:0]}, nil
+}
+
+func (p *pflateWriter) Write(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	n := len(b)
+	for len(b) > 0 {
+		k := min(len(b), pflateChunk-len(p.buf))
+		p.buf = append(p.buf, b[:k]...)
+		b = b[k:]
+		if len(p.buf) == pflateChunk {
+			if err := p.submit(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// submit starts deflating the current chunk, first writing out the oldest chunks while too
+// many are in flight.
+func (p *pflateWriter) submit() error {
+	for len(p.pending) >= p.max {
+		if err := p.writeOldest(); err != nil {
+			return err
+		}
+	}
+	job := &pflateJob{in: p.buf}
+	p.buf = pflateBufs.Get().([]byte)[:0]
+	done := make(chan *pflateJob, 1)
+	p.pending = append(p.pending, done)
+	go func() {
+		fw := pflateWriters.Get().(*flate.Writer)
+		var out bytes.Buffer
+		out.Grow(len(job.in) / 4)
+		fw.Reset(&out)
+		_, _ = fw.Write(job.in) // writes to a bytes.Buffer do not fail
+		_ = fw.Flush()
+		pflateWriters.Put(fw)
+		pflateBufs.Put(job.in[:0])
+		job.in, job.out = nil, out.Bytes()
+		done <- job
+	}()
+	return nil
+}
+
+func (p *pflateWriter) writeOldest() error {
+	job := <-p.pending[0]
+	p.pending = p.pending[1:]
+	if p.err == nil {
+		_, p.err = p.w.Write(job.out)
+	}
+	return p.err
+}
+
+// Close deflates what is left, writes every chunk and the final block. It does not close the
+// underlying writer.
+func (p *pflateWriter) Close() error {
+	if len(p.buf) > 0 {
+		if err := p.submit(); err != nil {
+			return err
+		}
+	} else {
+		pflateBufs.Put(p.buf[:0])
+	}
+	p.buf = nil
+	for len(p.pending) > 0 {
+		_ = p.writeOldest() // after an error, still collect every chunk in flight
+	}
+	if p.err != nil {
+		return p.err
+	}
+	fw := pflateWriters.Get().(*flate.Writer)
+	fw.Reset(p.w)
+	p.err = fw.Close() // an empty final block
+	pflateWriters.Put(fw)
+	return p.err
+}
