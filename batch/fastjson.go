@@ -14,16 +14,33 @@ import (
 // twice and goes through reflection for every field); this takes a fraction of that.
 // FuzzDecodeSession checks it against json.Unmarshal.
 //
-// The strings of the Session share one copy of the body, one allocation instead of one per
-// field; the Session lives only until its row is written, so the copy is not pinned for long.
+// The strings of a small body's Session share one copy of the body, one allocation instead of
+// one per field. A large body (documents, additional data the report never reads) gets its
+// strings copied one by one: a Session can wait in the reorder window behind a slow id, and it
+// must not pin megabytes it does not use.
 func decodeSession(body []byte, s *Session) bool {
-	d := fastDec{b: body, s: string(body)}
+	d := fastDec{b: body}
+	if len(body) <= sharedBodyMax {
+		d.s = string(body)
+	}
 	d.ws()
 	if !d.object(0, d.session(s)) {
 		return false
 	}
 	d.ws()
 	return d.i == len(d.b)
+}
+
+// sharedBodyMax is the largest body whose strings share one copy of it.
+const sharedBodyMax = 16 << 10
+
+// text returns the body's bytes start:end as a string: a slice of the shared copy when there
+// is one, else a copy of just those bytes.
+func (d *fastDec) text(start, end int) string {
+	if d.s == "" {
+		return string(d.b[start:end])
+	}
+	return d.s[start:end]
 }
 
 // fastDec is a cursor over a body.
@@ -134,7 +151,7 @@ func (d *fastDec) plainString() ([]byte, bool) {
 // plainText is plainString as a string that shares the body's copy.
 func (d *fastDec) plainText() (string, bool) {
 	start, end, ok := d.plainSpan()
-	return d.s[start:end], ok
+	return d.text(start, end), ok
 }
 
 // plainSpan finds the text of a plain string (see plainString) and moves past it.
@@ -418,7 +435,7 @@ func (d *fastDec) flex(dst *FlexString) bool {
 	start := d.i
 	_, ok := d.number()
 	if ok {
-		*dst = FlexString(d.s[start:d.i])
+		*dst = FlexString(d.text(start, d.i))
 	}
 	return ok
 }

@@ -239,35 +239,40 @@ var (
 // bstrMarshal escapes text that a reader would take for an escaped character (_x0041_), as
 // excelize does for every string it writes; ported from excelize so the cells read back the
 // same.
-func bstrMarshal(s string) (result string) {
+func bstrMarshal(s string) string {
 	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
+	if len(matches) == 0 {
+		return s
+	}
+	var result strings.Builder // a Builder: with += a cell full of _xHHHH_ would be quadratic
+	result.Grow(len(s) + 6*len(matches))
 	for _, match := range matches {
-		result += s[cursor:match[0]]
+		result.WriteString(s[cursor:match[0]])
 		subStr := s[match[0]:match[1]]
 		if subStr == "_x005F_" {
 			cursor = match[1]
 			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
 				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
 				if err == nil {
-					result += subStr + "x005F" + subStr
+					result.WriteString(subStr + "x005F" + subStr)
 					continue
 				}
 			}
-			result += subStr + "x005F_"
+			result.WriteString(subStr + "x005F_")
 			continue
 		}
 		if bstrExp.MatchString(subStr) {
 			cursor = match[1]
 			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
-				result += "_x005F" + subStr
+				result.WriteString("_x005F" + subStr)
 				continue
 			}
 		}
 	}
 	if cursor < l {
-		result += s[cursor:]
+		result.WriteString(s[cursor:])
 	}
-	return result
+	return result.String()
 }
 
 // rowsFile holds the data rows of one sheet part until the workbook is saved.
@@ -302,6 +307,12 @@ func (sp *splicer) newPart() (*rowsFile, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// Unlinked at once: only the descriptor is used, so a killed process leaves no rows (and
+	// no personal data) behind in the temporary folder.
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return nil, "", err
+	}
 	p := &rowsFile{f: f, bw: bufio.NewWriterSize(f, 64<<10)}
 	sp.parts = append(sp.parts, p)
 	return p, sp.token + strconv.Itoa(len(sp.parts)-1), nil
@@ -312,7 +323,7 @@ func (sp *splicer) close() error {
 	var errs []error
 	for _, p := range sp.parts {
 		if p.f != nil {
-			errs = append(errs, p.f.Close(), os.Remove(p.f.Name()))
+			errs = append(errs, p.f.Close())
 			p.f = nil
 		}
 	}

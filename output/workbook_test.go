@@ -615,23 +615,21 @@ func TestWorkbookLifecycle(t *testing.T) {
 		t.Fatalf("written workbook does not open: %v", err)
 	}
 
-	// Abandoned without WriteTo: Close removes the files the streams spilled to.
+	// Abandoned without WriteTo: the rows files are unlinked from the start, so nothing is
+	// ever visible in the temporary folder (a killed process leaves nothing behind either).
 	dir := t.TempDir()
 	w, err = NewWorkbook(Options{TempDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	it.res.Session.Plus.Detail = strings.Repeat("d", 30000)
-	for i := 0; i < 2000; i++ {
+	for i := 0; i < 1000; i++ {
 		if err := w.AddResult(&it.rec, &it.res, it.d); err != nil {
 			t.Fatal(err)
 		}
-		if ents, _ := os.ReadDir(dir); len(ents) > 0 {
-			break
-		}
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) == 0 {
-		t.Fatal("nothing spilled to the temporary folder")
+	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+		t.Errorf("%d files visible in the temporary folder while writing 30 MB of rows", len(ents))
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
