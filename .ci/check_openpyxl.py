@@ -92,6 +92,15 @@ for row in summ.iter_rows():
 for cls, n in summary["counts"].items():
     check(labels.get(cls) == n, f"Summary {cls} = {labels.get(cls)!r}, want {n}")
 
+# Read-only mode (what pandas.read_excel uses) trusts each sheet's declared dimension: it must
+# cover every row, or an analyst's dataframe would hold the header only.
+ro = openpyxl.load_workbook(path, read_only=True)
+for name in ["Results", "Journeys", "Issues", "Errors"]:
+    full_rows = wb[name].max_row
+    ro_rows = sum(1 for _ in ro[name].iter_rows())
+    check(ro_rows == full_rows, f"read-only {name}: {ro_rows} rows, full load {full_rows}")
+check(sum(1 for _ in ro["Results"].iter_rows()) == summary["results"] + 1, "read-only Results row count")
+
 z = zipfile.ZipFile(path)
 check(any(n.startswith("xl/charts/chart") for n in z.namelist()), "no chart in the workbook")
 

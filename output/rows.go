@@ -280,6 +280,7 @@ type rowsFile struct {
 	f       *os.File
 	bw      *bufio.Writer
 	spliced bool
+	dim     string // the part's used range, e.g. A1:W1001; the StreamWriter wrote A1
 }
 
 // splicer keeps every part's rows file and the token of the markers.
@@ -452,7 +453,15 @@ func (e *spliceEntry) splice() error {
 	}
 	part := sp.parts[k]
 	part.spliced = true
-	if _, err := e.w.Write(e.pending[:i]); err != nil {
+	head := e.pending[:i]
+	if part.dim != "" {
+		// The real used range, which readers such as openpyxl in read-only mode (and so
+		// pandas) trust to know how many rows there are.
+		dim := []byte(`<dimension ref="` + part.dim + `"/>`)
+		head = bytes.Replace(head, []byte(`<dimension ref="A1"></dimension>`), dim, 1)
+		head = bytes.Replace(head, []byte(`<dimension ref="A1"/>`), dim, 1)
+	}
+	if _, err := e.w.Write(head); err != nil {
 		return err
 	}
 	if err := part.bw.Flush(); err != nil {

@@ -26,13 +26,14 @@ type sheet struct {
 	writers []*excelize.StreamWriter
 	rows    []int // rows written on each part, header included
 
-	sw   *excelize.StreamWriter // the current part
-	cur  int                    // rows written on the current part
-	hdr  []interface{}
-	sp   *splicer
-	part *rowsFile // the current part's data rows
-	cols []string  // column letters
-	line []byte    // reused row XML
+	sw    *excelize.StreamWriter // the current part
+	cur   int                    // rows written on the current part
+	hdr   []interface{}
+	sp    *splicer
+	parts []*rowsFile // each part's data rows
+	part  *rowsFile   // the current part's data rows
+	cols  []string    // column letters
+	line  []byte      // reused row XML
 }
 
 func newSheet(f *excelize.File, st *styles, sp *splicer, max int, base string, header []string, widths []float64) *sheet {
@@ -77,6 +78,7 @@ func (s *sheet) open(name string) error {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
 	s.part = part
+	s.parts = append(s.parts, part)
 	if s.sw != nil {
 		s.rows[len(s.rows)-1] = s.cur
 	}
@@ -143,6 +145,7 @@ func (s *sheet) finish() error {
 	}
 	for i, name := range s.names {
 		ref := "A1:" + last + strconv.Itoa(s.rows[i])
+		s.parts[i].dim = ref
 		if err := s.f.AutoFilter(name, ref, nil); err != nil {
 			return fmt.Errorf("sheet %s: autofilter: %w", name, err)
 		}

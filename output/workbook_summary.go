@@ -44,10 +44,11 @@ func (w *Workbook) writeIssues(s *report.Summary) error {
 
 // grid writes the Summary cell by cell and remembers how wide each column must be.
 type grid struct {
-	f     *excelize.File
-	sheet string
-	width []int
-	err   error
+	f       *excelize.File
+	sheet   string
+	width   []int
+	lastRow int
+	err     error
 }
 
 // put writes v at (col, row), 1-based. Strings are sanitized; a nil v writes nothing.
@@ -60,6 +61,7 @@ func (g *grid) put(col, row int, v interface{}, style int) {
 		g.err = err
 		return
 	}
+	g.lastRow = max(g.lastRow, row)
 	n := 10
 	switch x := v.(type) {
 	case string:
@@ -101,6 +103,11 @@ func (g *grid) fit() {
 		}
 		name, _ := excelize.ColumnNumberToName(i + 1)
 		g.err = g.f.SetColWidth(g.sheet, name, name, float64(min(max(n+3, 9), 60)))
+	}
+	// The used range, which readers such as openpyxl in read-only mode (and so pandas) trust
+	// to know how many rows there are; excelize leaves it at A1.
+	if last, err := excelize.ColumnNumberToName(max(len(g.width), 1)); g.err == nil && err == nil && g.lastRow > 0 {
+		g.err = g.f.SetSheetDimension(g.sheet, "A1:"+last+strconv.Itoa(g.lastRow))
 	}
 }
 

@@ -1,0 +1,32 @@
+package output
+
+import (
+	"testing"
+)
+
+// TestSheetDimensions: every sheet declares its real used range, which readers in streaming
+// mode (openpyxl read-only, and so pandas) trust for the number of rows.
+func TestSheetDimensions(t *testing.T) {
+	items := make([]wbItem, 7)
+	for i := range items {
+		items[i] = passItem() // 3 journey stops each
+		items[i].rec.ID = "id-" + string(rune('a'+i))
+		items[i].res.ID = items[i].rec.ID
+	}
+	path := buildWorkbook(t, Options{MaxRows: 5}, nil, items, fixtureSummary())
+	f := openWorkbook(t, path)
+	for sheet, want := range map[string]string{
+		"Results":      "A1:W5", // 4 ids a sheet
+		"Results (2)":  "A1:W4", // the other 3
+		"Journeys":     "A1:I4", // one id's 3 stops: the next id's would not fit
+		"Journeys (7)": "A1:I4",
+	} {
+		got, err := f.GetSheetDimension(sheet)
+		if err != nil || got != want {
+			t.Errorf("%s dimension %q (%v), want %q", sheet, got, err, want)
+		}
+	}
+	if got, _ := f.GetSheetDimension("Summary"); got == "A1" || got == "" {
+		t.Errorf("Summary dimension %q: want its used range", got)
+	}
+}
