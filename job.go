@@ -20,10 +20,15 @@ import (
 // progressEvery is how often a JSON progress line is logged.
 const progressEvery = 10 * time.Second
 
+// maxInvalidLogged bounds the per-row warnings for invalid input: a file of garbage must not
+// flood the log; the Errors sheet lists every row.
+const maxInvalidLogged = 20
+
 // runJob is the whole job for a validated config and an opened input. It returns the exit code
 // and whether the workbook was written.
 func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *env) (int, bool) {
 	started := time.Now().UTC()
+	ver, _, _ := buildVersion()
 	defer startProfiles(e.getenv)()
 	tty := isTerminal(e.stderr)
 	bar := showBar(c.Progress, tty, e.getenv("TERM"))
@@ -78,10 +83,15 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 	defer wb.Close()
 	for i := range b.Invalid {
 		inv := &b.Invalid[i]
-		log.Warn().Str("input", inName).Int("line", inv.Line).Str("reason", inv.Reason).Msg("invalid input row")
+		if i < maxInvalidLogged {
+			log.Warn().Str("input", inName).Int("line", inv.Line).Str("reason", inv.Reason).Msg("invalid input row")
+		}
 		if err := wb.AddInvalid(inv); err != nil {
 			return fail(exitIncomplete, "workbook", err)
 		}
+	}
+	if n := len(b.Invalid) - maxInvalidLogged; n > 0 {
+		log.Warn().Str("input", inName).Int("more", n).Msg("more invalid input rows: see the Errors sheet")
 	}
 
 	cfg := batch.Config{
@@ -91,7 +101,7 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		Rate:        c.Rate,
 		Timeout:     c.Timeout,
 		Retries:     c.Retries,
-		UserAgent:   "vxrecon/" + func() string { v, _, _ := buildVersion(); return v }(),
+		UserAgent:   "vxrecon/" + ver,
 		OnRetry: func(id string, attempt int, err error, wait time.Duration) {
 			log.Debug().Str("id", id).Int("attempt", attempt).Str("reason", err.Error()).Dur("wait", wait).Msg("retry")
 		},
@@ -169,7 +179,7 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		Finished: time.Now().UTC(),
 		Input:    inName,
 		BaseURL:  apiHost(c.BaseURL),
-		Version:  func() string { v, _, _ := buildVersion(); return v }(),
+		Version:  ver,
 		Complete: runErr == nil,
 	}
 	code := exitOK
