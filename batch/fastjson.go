@@ -298,13 +298,13 @@ func (d *fastDec) skipString() bool {
 
 // other handles a key that is not one of known: its value is skipped, unless the key might
 // still match a field as json.Unmarshal matches them (without regard to case).
-func (d *fastDec) other(key []byte, known []string) bool {
+func (d *fastDec) other(key []byte, keys []string) bool {
 	for _, c := range key {
 		if c >= utf8.RuneSelf {
 			return false
 		}
 	}
-	for _, k := range known {
+	for _, k := range keys {
 		if bytes.EqualFold(key, []byte(k)) {
 			return false
 		}
@@ -330,16 +330,25 @@ func (o *once) first(k int) bool {
 	return true
 }
 
-func (d *fastDec) session(s *Session) field {
+// known makes the field handler of an object with the given keys: an unknown key is
+// skipped (or, differing from a known one only in case, sent to encoding/json), a repeated
+// key sends the body to encoding/json, and set decodes the value of key k.
+func known(keys []string, set func(d *fastDec, k int) bool) field {
 	var seen once
 	return func(d *fastDec, key []byte) bool {
-		k := keyIndex(key, sessionKeys)
+		k := keyIndex(key, keys)
 		if k < 0 {
-			return d.other(key, sessionKeys)
+			return d.other(key, keys)
 		}
 		if !seen.first(k) {
 			return false
 		}
+		return set(d, k)
+	}
+}
+
+func (d *fastDec) session(s *Session) field {
+	return known(sessionKeys, func(d *fastDec, k int) bool {
 		switch k {
 		case 0:
 			return d.str(&s.RequestID)
@@ -372,19 +381,11 @@ func (d *fastDec) session(s *Session) field {
 			s.Journey = new(Journey)
 			return d.object(1, d.journey(s.Journey))
 		}
-	}
+	})
 }
 
 func (d *fastDec) plus(p *Plus) field {
-	var seen once
-	return func(d *fastDec, key []byte) bool {
-		k := keyIndex(key, plusKeys)
-		if k < 0 {
-			return d.other(key, plusKeys)
-		}
-		if !seen.first(k) {
-			return false
-		}
+	return known(plusKeys, func(d *fastDec, k int) bool {
 		switch k {
 		case 0:
 			return d.str(&p.Service)
@@ -409,7 +410,7 @@ func (d *fastDec) plus(p *Plus) field {
 				return true
 			})
 		}
-	}
+	})
 }
 
 // flex decodes a FlexString as its UnmarshalJSON does.
@@ -441,15 +442,7 @@ func (d *fastDec) flex(dst *FlexString) bool {
 }
 
 func (d *fastDec) journey(j *Journey) field {
-	var seen once
-	return func(d *fastDec, key []byte) bool {
-		k := keyIndex(key, journeyKeys)
-		if k < 0 {
-			return d.other(key, journeyKeys)
-		}
-		if !seen.first(k) {
-			return false
-		}
+	return known(journeyKeys, func(d *fastDec, k int) bool {
 		if k == 1 { // json.RawMessage keeps the value's bytes, whatever they are
 			start := d.i
 			if !d.skip(2) {
@@ -470,19 +463,11 @@ func (d *fastDec) journey(j *Journey) field {
 			}
 			return d.object(3, d.stop(&j.Stops[len(j.Stops)-1]))
 		})
-	}
+	})
 }
 
 func (d *fastDec) stop(st *Stop) field {
-	var seen once
-	return func(d *fastDec, key []byte) bool {
-		k := keyIndex(key, stopKeys)
-		if k < 0 {
-			return d.other(key, stopKeys)
-		}
-		if !seen.first(k) {
-			return false
-		}
+	return known(stopKeys, func(d *fastDec, k int) bool {
 		switch k {
 		case 0:
 			return d.str(&st.Timestamp)
@@ -497,11 +482,11 @@ func (d *fastDec) stop(st *Stop) field {
 		default:
 			return d.str(&st.Detail)
 		}
-	}
+	})
 }
 
-func keyIndex(key []byte, known []string) int {
-	for i, k := range known {
+func keyIndex(key []byte, keys []string) int {
+	for i, k := range keys {
 		if string(key) == k {
 			return i
 		}
