@@ -12,18 +12,13 @@ import (
 )
 
 // BenchmarkResultPath measures what the job does for one id once its answer is in, the same
-// calls in the same order as runJob: decode and classify the body, derive the journey
+// calls as runJob (recordResult): decode and classify the body, derive the journey
 // figures, add them to the running aggregates and write the Results and Journeys rows.
 // Bodies are the simulator's PASS answers (1 to 4 journey stops), 1,024 different ids in turn.
 // HTTP is left out (see bench/bench.sh for the whole run, and BenchmarkRun in ./batch).
 func BenchmarkResultPath(b *testing.B) {
 	const n = 1024
-	ids := make([]string, n)
-	bodies := make([][]byte, n)
-	for i := range n {
-		ids[i] = sim.ID(sim.CasePass, i+1)
-		bodies[i] = sim.SessionBody(ids[i])
-	}
+	ids, bodies := passAnswers(n)
 	wb, err := output.NewWorkbook(output.Options{TempDir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)
@@ -38,25 +33,28 @@ func BenchmarkResultPath(b *testing.B) {
 		if r.Class != batch.Pass {
 			b.Fatalf("%s: %s %s", ids[k], r.Class, r.Err)
 		}
-		d := report.Derive(&r)
-		agg.Add(&rec, &r, &d)
-		if err := wb.AddResult(&rec, &r, &d); err != nil {
+		if err := recordResult(agg, wb, &rec, &r); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ids/s")
 }
 
-// BenchmarkWorkbook20k measures the result path for 20,000 ids and the workbook written at
-// the end (the zip, deflated), per id.
-func BenchmarkWorkbook20k(b *testing.B) {
-	const n = 20000
-	ids := make([]string, n)
-	bodies := make([][]byte, n)
+// passAnswers returns n simulator PASS ids and their 200 bodies.
+func passAnswers(n int) (ids []string, bodies [][]byte) {
+	ids, bodies = make([]string, n), make([][]byte, n)
 	for i := range n {
 		ids[i] = sim.ID(sim.CasePass, i+1)
 		bodies[i] = sim.SessionBody(ids[i])
 	}
+	return ids, bodies
+}
+
+// BenchmarkWorkbook20k measures the result path for 20,000 ids and the workbook written at
+// the end (the zip, deflated), per id.
+func BenchmarkWorkbook20k(b *testing.B) {
+	const n = 20000
+	ids, bodies := passAnswers(n)
 	b.ReportAllocs()
 	for b.Loop() {
 		wb, err := output.NewWorkbook(output.Options{TempDir: b.TempDir()})
@@ -67,9 +65,7 @@ func BenchmarkWorkbook20k(b *testing.B) {
 		for i := range n {
 			rec := input.Record{ID: ids[i], Line: i + 2}
 			r := batch.Classify(ids[i], 200, bodies[i])
-			d := report.Derive(&r)
-			agg.Add(&rec, &r, &d)
-			if err := wb.AddResult(&rec, &r, &d); err != nil {
+			if err := recordResult(agg, wb, &rec, &r); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -162,14 +162,11 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 	trk.run(log, barW, logEvery)
 
 	emit := func(i int, r *batch.Result) error {
-		rec := &b.Records[i]
-		d := report.Derive(r)
-		agg.Add(rec, r, &d)
 		trk.add(r.Class)
 		if r.Class == batch.Error && r.Attempts > 0 {
 			log.Warn().Str("id", r.ID).Int("attempts", r.Attempts).Str("reason", r.Err).Msg("error result")
 		}
-		return wb.AddResult(rec, r, &d)
+		return recordResult(agg, wb, &b.Records[i], r)
 	}
 	runErr := client.Run(ctx, ids, prior, emit)
 	trk.finish()
@@ -270,6 +267,14 @@ func startProfiles(getenv func(string) string) func() {
 			f.Close()
 		}
 	}
+}
+
+// recordResult is what the job does with one answer once it is in, in input order: derive
+// the journey figures, add them to the running aggregates and write the rows.
+func recordResult(agg *report.Aggregate, wb *output.Workbook, rec *input.Record, r *batch.Result) error {
+	d := report.Derive(r)
+	agg.Add(rec, r, &d)
+	return wb.AddResult(rec, r, &d)
 }
 
 // readInput reads the whole input, but gives up when the run is interrupted: a stuck pipe or

@@ -93,18 +93,8 @@ func (d *fastDec) object(depth int, f field) bool {
 		if !f(d, key) {
 			return false
 		}
-		d.ws()
-		if d.i >= len(d.b) {
-			return false
-		}
-		switch d.b[d.i] {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			return true
-		default:
-			return false
+		if more, ok := d.next('}'); !ok || !more {
+			return ok
 		}
 	}
 }
@@ -125,20 +115,28 @@ func (d *fastDec) array(depth int, elem func(d *fastDec) bool) bool {
 		if !elem(d) {
 			return false
 		}
-		d.ws()
-		if d.i >= len(d.b) {
-			return false
-		}
-		switch d.b[d.i] {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			return true
-		default:
-			return false
+		if more, ok := d.next(']'); !ok || !more {
+			return ok
 		}
 	}
+}
+
+// next reads what follows a member or an element: a comma (more, ok) or the closing byte
+// (!more, ok); anything else is !ok.
+func (d *fastDec) next(closing byte) (more, ok bool) {
+	d.ws()
+	if d.i >= len(d.b) {
+		return false, false
+	}
+	switch d.b[d.i] {
+	case ',':
+		d.i++
+		return true, true
+	case closing:
+		d.i++
+		return false, true
+	}
+	return false, false
 }
 
 // plainString reads a string without escapes and with valid UTF-8, the bytes between the
