@@ -4,18 +4,18 @@ import (
 	"io"
 	"testing"
 
-	"github.com/vxrecon/vxrecon/batch"
-	"github.com/vxrecon/vxrecon/input"
 	"github.com/vxrecon/vxrecon/output"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 	"github.com/vxrecon/vxrecon/sim"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // BenchmarkResultPath measures what the job does for one id once its answer is in, the same
 // calls as runJob (recordResult): decode and classify the body, derive the journey
 // figures, add them to the running aggregates and write the Results and Journeys rows.
 // Bodies are the simulator's PASS answers (1 to 4 journey stops), 1,024 different ids in turn.
-// HTTP is left out (see bench/bench.sh for the whole run, and BenchmarkRun in ./batch).
+// HTTP is left out (see bench/bench.sh for the whole run, and BenchmarkRun in ./vx).
 func BenchmarkResultPath(b *testing.B) {
 	const n = 1024
 	ids, bodies := passAnswers(n)
@@ -28,9 +28,9 @@ func BenchmarkResultPath(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		k := i % n
-		rec := input.Record{ID: ids[k], Line: i + 2}
-		r := batch.Classify(ids[k], 200, bodies[k])
-		if r.Class != batch.Pass {
+		rec := recon.Record{ID: ids[k], Line: i + 2}
+		r := vx.Classify(ids[k], 200, bodies[k])
+		if r.Class != recon.Pass {
 			b.Fatalf("%s: %s %s", ids[k], r.Class, r.Err)
 		}
 		if err := recordResult(agg, wb, &rec, &r); err != nil {
@@ -63,8 +63,8 @@ func BenchmarkWorkbook20k(b *testing.B) {
 		}
 		agg := report.NewAggregate()
 		for i := range n {
-			rec := input.Record{ID: ids[i], Line: i + 2}
-			r := batch.Classify(ids[i], 200, bodies[i])
+			rec := recon.Record{ID: ids[i], Line: i + 2}
+			r := vx.Classify(ids[i], 200, bodies[i])
 			if err := recordResult(agg, wb, &rec, &r); err != nil {
 				b.Fatal(err)
 			}

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
 	"github.com/vxrecon/vxrecon/sim"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // demoToken is the simulator's own token for the demo: not a secret, it never leaves loopback.
@@ -47,8 +47,8 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	c.BaseURL = srv.URL
 	c.Timeout = 5 * time.Second
 	c.Retries = 3
-	c.creds = batch.Credentials{Token: demoToken}
-	c.tuneBatch = func(b *batch.Config) {
+	c.creds = vx.Credentials{Token: demoToken}
+	c.tuneBatch = func(b *vx.Config) {
 		b.BackoffMin, b.BackoffMax = 20*time.Millisecond, 500*time.Millisecond
 		b.RetryAfterMax = 2 * time.Second
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // jobConfig is everything a run needs, read from flags and env vars by cmdRun (or set by the demo).
@@ -37,9 +37,9 @@ type jobConfig struct {
 	AllowHTTP    bool
 
 	// Set by the caller, not by flags.
-	creds     batch.Credentials
-	tuneBatch func(*batch.Config) // the demo and tests shorten backoffs here
-	maxRows   int                 // rows per sheet; 0 = Excel's limit
+	creds     vx.Credentials
+	tuneBatch func(*vx.Config) // the demo and tests shorten backoffs here
+	maxRows   int              // rows per sheet; 0 = Excel's limit
 }
 
 const runExtra = `Credentials, never as a flag value:

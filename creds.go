@@ -7,43 +7,43 @@ import (
 	"os"
 	"strings"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // readCredentials finds the one set of credentials the run uses. Nothing here ever puts a
 // token or secret in an error message.
-func readCredentials(getenv func(string) string, tokenFile, authURL string) (batch.Credentials, error) {
+func readCredentials(getenv func(string) string, tokenFile, authURL string) (vx.Credentials, error) {
 	token, hasToken := lookupEnv(getenv, "VXRECON_TOKEN")
 	id, hasID := lookupEnv(getenv, "VXRECON_CLIENT_ID")
 	secret, hasSecret := lookupEnv(getenv, "VXRECON_CLIENT_SECRET")
 	if tokenFile != "" {
 		if hasToken {
-			return batch.Credentials{}, errors.New("both VXRECON_TOKEN and -token-file are set: keep one")
+			return vx.Credentials{}, errors.New("both VXRECON_TOKEN and -token-file are set: keep one")
 		}
 		b, err := os.ReadFile(tokenFile)
 		if err != nil {
-			return batch.Credentials{}, fmt.Errorf("read token file: %w", err)
+			return vx.Credentials{}, fmt.Errorf("read token file: %w", err)
 		}
 		token, hasToken = strings.TrimSpace(string(b)), true
 		if token == "" {
-			return batch.Credentials{}, fmt.Errorf("token file %s is empty", tokenFile)
+			return vx.Credentials{}, fmt.Errorf("token file %s is empty", tokenFile)
 		}
 	}
 	token = strings.TrimSpace(token)
 	if hasToken && strings.ContainsAny(token, " \t\r\n") {
-		return batch.Credentials{}, errors.New("the token holds spaces or several lines: want one bearer token")
+		return vx.Credentials{}, errors.New("the token holds spaces or several lines: want one bearer token")
 	}
 	switch {
 	case hasToken && (hasID || hasSecret):
-		return batch.Credentials{}, errors.New("both a token and VXRECON_CLIENT_ID/SECRET are set: keep one")
+		return vx.Credentials{}, errors.New("both a token and VXRECON_CLIENT_ID/SECRET are set: keep one")
 	case hasToken:
-		return batch.Credentials{Token: token}, nil
+		return vx.Credentials{Token: token}, nil
 	case hasID != hasSecret:
-		return batch.Credentials{}, errors.New("OAuth2 needs both VXRECON_CLIENT_ID and VXRECON_CLIENT_SECRET")
+		return vx.Credentials{}, errors.New("OAuth2 needs both VXRECON_CLIENT_ID and VXRECON_CLIENT_SECRET")
 	case hasID:
-		return batch.Credentials{ClientID: id, ClientSecret: secret, AuthURL: authURL, Audience: "dcams.app"}, nil
+		return vx.Credentials{ClientID: id, ClientSecret: secret, AuthURL: authURL, Audience: "dcams.app"}, nil
 	default:
-		return batch.Credentials{}, errors.New("no credentials: set VXRECON_TOKEN, or -token-file PATH, or VXRECON_CLIENT_ID and VXRECON_CLIENT_SECRET")
+		return vx.Credentials{}, errors.New("no credentials: set VXRECON_TOKEN, or -token-file PATH, or VXRECON_CLIENT_ID and VXRECON_CLIENT_SECRET")
 	}
 }
 
@@ -61,7 +61,7 @@ func checkURL(flagName, raw string, allowHTTP bool) error {
 	case "https":
 		return nil
 	case "http":
-		if allowHTTP || batch.IsLoopback(u) {
+		if allowHTTP || vx.IsLoopback(u) {
 			return nil
 		}
 		return fmt.Errorf("%s %s: plain http only to a loopback host (or add -allow-http)", flagName, u.Redacted())

@@ -11,10 +11,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
 	"github.com/vxrecon/vxrecon/input"
 	"github.com/vxrecon/vxrecon/output"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // progressEvery is how often a JSON progress line is logged.
@@ -94,7 +95,7 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		log.Warn().Str("input", inName).Int("more", n).Msg("more invalid input rows: see the Errors sheet")
 	}
 
-	cfg := batch.Config{
+	cfg := vx.Config{
 		BaseURL:     c.BaseURL,
 		Credentials: c.creds,
 		Concurrency: c.Concurrency,
@@ -111,7 +112,7 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		journalFailed.Do(func() { log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again") })
 	}
 	if journal != nil {
-		cfg.OnResult = func(r *batch.Result) {
+		cfg.OnResult = func(r *recon.Result) {
 			if err := journal.Append(journalCopy(r, c.PII)); err != nil {
 				journalFail(err)
 			}
@@ -120,7 +121,7 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 	if c.tuneBatch != nil {
 		c.tuneBatch(&cfg)
 	}
-	client, err := batch.New(cfg)
+	client, err := vx.New(cfg)
 	if err != nil {
 		return fail(exitUsage, "bad configuration", err)
 	}
@@ -130,12 +131,12 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		ids[i] = b.Records[i].ID
 	}
 	reused := 0
-	prior := func(i int) (batch.Result, bool) { return batch.Result{}, false }
+	prior := func(i int) (recon.Result, bool) { return recon.Result{}, false }
 	if journal != nil {
-		prior = func(i int) (batch.Result, bool) {
+		prior = func(i int) (recon.Result, bool) {
 			r, ok := journal.Lookup(ids[i])
 			if !ok || !reusable(&r, c.PII) {
-				return batch.Result{}, false
+				return recon.Result{}, false
 			}
 			reused++
 			r.PII = ""
@@ -161,9 +162,9 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 	}
 	trk.run(log, barW, logEvery)
 
-	emit := func(i int, r *batch.Result) error {
+	emit := func(i int, r *recon.Result) error {
 		trk.add(r.Class)
-		if r.Class == batch.Error && r.Attempts > 0 {
+		if r.Class == recon.Error && r.Attempts > 0 {
 			log.Warn().Str("id", r.ID).Int("attempts", r.Attempts).Str("reason", r.Err).Msg("error result")
 		}
 		return recordResult(agg, wb, &b.Records[i], r)
@@ -180,13 +181,13 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		Complete: runErr == nil,
 	}
 	code := exitOK
-	var authErr *batch.AuthError
+	var authErr *vx.AuthError
 	switch {
 	case runErr == nil:
 	case errors.As(runErr, &authErr):
 		facts.Reason, code = "credentials refused", exitAuth
 		log.Error().Err(runErr).Msg("credentials refused: stopped sending")
-	case errors.Is(runErr, batch.ErrAPIUnavailable):
+	case errors.Is(runErr, vx.ErrAPIUnavailable):
 		facts.Reason, code = "API unavailable", exitIncomplete
 		log.Error().Err(runErr).Msg("API unavailable: stopped sending")
 	case ctx.Err() != nil && errors.Is(runErr, ctx.Err()):
@@ -206,7 +207,7 @@ func runJob(ctx context.Context, c *jobConfig, in io.Reader, inName string, e *e
 		}
 	}
 	sum := agg.Summary(facts)
-	errs := sum.Count(batch.Error) + sum.Invalid
+	errs := sum.Count(recon.Error) + sum.Invalid
 	if code == exitOK && errs > 0 && float64(errs) > c.MaxErrorRate*float64(sum.Results+sum.Invalid) {
 		code = exitIncomplete
 		log.Warn().Int("errors", errs).Float64("max_error_rate", c.MaxErrorRate).Msg("errors over -max-error-rate")
@@ -271,9 +272,9 @@ func startProfiles(getenv func(string) string) func() {
 
 // recordResult is what the job does with one answer once it is in, in input order: derive
 // the journey figures, add them to the running aggregates and write the rows.
-func recordResult(agg *report.Aggregate, wb *output.Workbook, rec *input.Record, r *batch.Result) error {
+func recordResult(agg *report.Aggregate, wb *output.Workbook, rec *recon.Record, r *recon.Result) error {
 	d := report.Derive(r)
-	agg.Add(rec, r, &d)
+	agg.Add(r, &d)
 	return wb.AddResult(rec, r, &d)
 }
 

@@ -1,14 +1,14 @@
 package main
 
 import (
-	"github.com/vxrecon/vxrecon/batch"
 	"github.com/vxrecon/vxrecon/output"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // journalCopy returns the result as the journal keeps it: personal fields only as the workbook
 // shows them under -pii, so the journal lying on disk holds no more personal data than the
 // report. (output.Mask is idempotent, so a reused answer masks the same way again.)
-func journalCopy(r *batch.Result, pii string) *batch.Result {
+func journalCopy(r *recon.Result, pii string) *recon.Result {
 	if pii == output.PIIFull || r.Session == nil {
 		return r
 	}
@@ -42,6 +42,6 @@ func piiStrength(mode string) int {
 
 // reusable reports whether a journal answer can stand in this run: a final class, kept with at
 // least the personal detail this run's -pii shows.
-func reusable(r *batch.Result, pii string) bool {
+func reusable(r *recon.Result, pii string) bool {
 	return r.Class.Final() && piiStrength(r.PII) >= piiStrength(pii)
 }

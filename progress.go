@@ -9,7 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // showBar decides whether the progress bar is drawn: only for a person at a terminal, never in
@@ -30,7 +30,7 @@ type tracker struct {
 	mu     sync.Mutex
 	total  int
 	done   int
-	counts [5]int
+	counts recon.Counts
 	start  time.Time
 
 	w       io.Writer // where the bar is drawn; nil = no bar
@@ -44,18 +44,16 @@ func newTracker(total int) *tracker {
 }
 
 // add counts one emitted result.
-func (t *tracker) add(c batch.Class) {
+func (t *tracker) add(c recon.Class) {
 	t.mu.Lock()
 	t.done++
-	if i := c.Index(); i >= 0 {
-		t.counts[i]++
-	}
+	t.counts.Add(c)
 	t.mu.Unlock()
 }
 
 type snapshot struct {
 	done, total int
-	counts      [5]int
+	counts      recon.Counts
 	rate        float64 // results per second
 	eta         time.Duration
 	elapsed     time.Duration

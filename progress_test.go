@@ -14,7 +14,7 @@ import (
 
 	"github.com/creack/pty"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/sim"
 )
 
@@ -41,8 +41,8 @@ func TestProgressLines(t *testing.T) {
 	var buf syncBuffer
 	log := newLogger(&buf, "json", "info", false)
 	trk := newTracker(10)
-	trk.add(batch.Pass)
-	trk.add(batch.Error)
+	trk.add(recon.Pass)
+	trk.add(recon.Error)
 	trk.run(log, nil, 20*time.Millisecond)
 	time.Sleep(70 * time.Millisecond)
 	trk.finish()

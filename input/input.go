@@ -3,7 +3,11 @@
 // report unchanged.
 package input
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vxrecon/vxrecon/recon"
+)
 
 // MaxIDLen is the longest request id accepted; longer ones are reported as invalid.
 const MaxIDLen = 128
@@ -18,39 +22,15 @@ type Options struct {
 	Column string
 }
 
-// Record is one unique, valid request id with where it came from.
-type Record struct {
-	ID string
-	// Line is the input line (1-based, counting the header) of the first occurrence.
-	Line int
-	// Dups holds the lines of further occurrences of the same id, nil when there are none.
-	Dups []int
-	// Fields are the other columns of the first occurrence, aligned with Batch.Columns
-	// (nil when the file has no other columns).
-	Fields []string
-}
-
-// Lines returns every input line the id appeared on, first occurrence first.
-func (r *Record) Lines() []int {
-	return append([]int{r.Line}, r.Dups...)
-}
-
-// Invalid is an input row whose id cannot be requested.
-type Invalid struct {
-	Line   int
-	Value  string // the id as found (trimmed, and cut to a readable length)
-	Reason string // e.g. "empty request id", "invalid character '/' in request id"
-}
-
 // Batch is the parsed input.
 type Batch struct {
 	Name string
 	// Columns are the headers of the non-id columns, in file order (empty without a header).
 	Columns []string
 	// Records are the unique valid ids in input order.
-	Records []Record
+	Records []recon.Record
 	// Invalid rows, in input order.
-	Invalid []Invalid
+	Invalid []recon.Invalid
 	// Duplicates counts the lines that repeated an id already seen (an id on 3 lines adds 2).
 	Duplicates int
 	// Rows counts the data rows read (blank lines excluded, header excluded).

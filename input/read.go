@@ -1,6 +1,8 @@
 package input
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -227,7 +229,7 @@ func (b *builder) add(rec []string, line int) {
 		reason = "repeated header row" // files joined with cat keep every header
 	}
 	if reason != "" {
-		bt.Invalid = append(bt.Invalid, Invalid{Line: line, Value: shown(id), Reason: reason})
+		bt.Invalid = append(bt.Invalid, recon.Invalid{Line: line, Value: shown(id), Reason: reason})
 		return
 	}
 	if i, ok := b.seen[id]; ok {
@@ -236,7 +238,7 @@ func (b *builder) add(rec []string, line int) {
 		bt.Duplicates++
 		return
 	}
-	r := Record{Line: line}
+	r := recon.Record{Line: line}
 	if len(b.cols) == 0 {
 		r.ID = strings.Clone(id)
 	} else {

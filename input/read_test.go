@@ -1,6 +1,8 @@
 package input
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -22,69 +24,69 @@ func TestRead(t *testing.T) {
 		{
 			name: "request_id header",
 			in:   "request_id\nabc\ndef\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 2}, {ID: "def", Line: 3}}, Rows: 2},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 2}, {ID: "def", Line: 3}}, Rows: 2},
 		},
 		{
 			name: "Request ID header and another column",
 			in:   "Name,Request ID\nJane Doe,abc\n",
 			want: Batch{Columns: []string{"Name"},
-				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"Jane Doe"}}}, Rows: 1},
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"Jane Doe"}}}, Rows: 1},
 		},
 		{
 			name: "requestId header",
 			in:   "x,requestId\n1,abc\n",
 			want: Batch{Columns: []string{"x"},
-				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"1"}}}, Rows: 1},
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"1"}}}, Rows: 1},
 		},
 		{
 			name: "REQUEST-ID header with spaces around",
 			in:   "  REQUEST-ID  \nabc\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 2}}, Rows: 1},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 2}}, Rows: 1},
 		},
 		{
 			name: "RequestID header, first match wins",
 			in:   "RequestID,request_id\nabc,def\n",
 			want: Batch{Columns: []string{"request_id"},
-				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"def"}}}, Rows: 1},
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"def"}}}, Rows: 1},
 		},
 		{
 			name:   "-column matched exactly",
 			column: "Session Ref",
 			in:     "request_id,Session Ref\nnope,abc\n",
 			want: Batch{Columns: []string{"request_id"},
-				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"nope"}}}, Rows: 1},
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"nope"}}}, Rows: 1},
 		},
 		{
 			name:   "-column matched normalised",
 			column: "session_ref",
 			in:     "Name,SESSION-REF\nJane Doe,abc\n",
 			want: Batch{Columns: []string{"Name"},
-				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"Jane Doe"}}}, Rows: 1},
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"Jane Doe"}}}, Rows: 1},
 		},
 		{
 			name: "headerless single column",
 			in:   "abc\ndef\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 1}, {ID: "def", Line: 2}}, Rows: 2},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 1}, {ID: "def", Line: 2}}, Rows: 2},
 		},
 		{
 			name: "headerless single column with ragged extra cells",
 			in:   "abc\ndef,x\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 1}, {ID: "def", Line: 2}}, Rows: 2},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 1}, {ID: "def", Line: 2}}, Rows: 2},
 		},
 		{
 			name: "single column headed id",
 			in:   "id\nabc\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 2}}, Rows: 1},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 2}}, Rows: 1},
 		},
 		{
 			name: "single column headed Request IDs",
 			in:   "Request IDs\nabc\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 2}}, Rows: 1},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 2}}, Rows: 1},
 		},
 		{
 			name: "BOM and CRLF",
 			in:   "\xEF\xBB\xBFrequest_id,n\r\nabc,1\r\ndef,2\r\n",
-			want: Batch{Columns: []string{"n"}, Records: []Record{
+			want: Batch{Columns: []string{"n"}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Fields: []string{"1"}},
 				{ID: "def", Line: 3, Fields: []string{"2"}},
 			}, Rows: 2},
@@ -92,17 +94,17 @@ func TestRead(t *testing.T) {
 		{
 			name: "BOM headerless",
 			in:   "\xEF\xBB\xBFabc\r\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 1}}, Rows: 1},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 1}}, Rows: 1},
 		},
 		{
 			name: "no final newline",
 			in:   "request_id\nabc",
-			want: Batch{Records: []Record{{ID: "abc", Line: 2}}, Rows: 1},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 2}}, Rows: 1},
 		},
 		{
 			name: "quoted fields with commas and newlines keep line numbers",
 			in:   "request_id,note\n\"abc\",\"x, y\"\ndef,\"multi\r\nline\nnote\"\nghi,\"say \"\"hi\"\"\"\n",
-			want: Batch{Columns: []string{"note"}, Records: []Record{
+			want: Batch{Columns: []string{"note"}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Fields: []string{"x, y"}},
 				{ID: "def", Line: 3, Fields: []string{"multi\nline\nnote"}},
 				{ID: "ghi", Line: 6, Fields: []string{`say "hi"`}},
@@ -112,18 +114,18 @@ func TestRead(t *testing.T) {
 			name: "quoted header spanning lines",
 			in:   "\"request\nid\",x\nabc,1\n",
 			want: Batch{Columns: []string{"x"},
-				Records: []Record{{ID: "abc", Line: 3, Fields: []string{"1"}}}, Rows: 1},
+				Records: []recon.Record{{ID: "abc", Line: 3, Fields: []string{"1"}}}, Rows: 1},
 		},
 		{
 			name: "space before a quoted field",
 			in:   "request_id,name\nabc, \"Doe, Jane\"\n",
 			want: Batch{Columns: []string{"name"},
-				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"Doe, Jane"}}}, Rows: 1},
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"Doe, Jane"}}}, Rows: 1},
 		},
 		{
 			name: "blank lines and lines of commas skipped",
 			in:   "\n\nrequest_id,n\n\nabc,1\n,\n\n , \t\n\"\",\"\"\ndef,2\n\n",
-			want: Batch{Columns: []string{"n"}, Records: []Record{
+			want: Batch{Columns: []string{"n"}, Records: []recon.Record{
 				{ID: "abc", Line: 5, Fields: []string{"1"}},
 				{ID: "def", Line: 10, Fields: []string{"2"}},
 			}, Rows: 2},
@@ -131,17 +133,17 @@ func TestRead(t *testing.T) {
 		{
 			name: "leading line of commas before the header",
 			in:   ",,\nrequest_id\nabc\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 3}}, Rows: 1},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 3}}, Rows: 1},
 		},
 		{
 			name: "ids trimmed",
 			in:   "request_id\n  abc\t\n\t def \n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 2}, {ID: "def", Line: 3}}, Rows: 2},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 2}, {ID: "def", Line: 3}}, Rows: 2},
 		},
 		{
 			name: "every valid character",
 			in:   "request_id\nAZaz09-_.\n19fe3b9e-384e-41d1-bded-8de9ef3abacb\n" + strings.Repeat("b", MaxIDLen) + "\n",
-			want: Batch{Records: []Record{
+			want: Batch{Records: []recon.Record{
 				{ID: "AZaz09-_.", Line: 2},
 				{ID: "19fe3b9e-384e-41d1-bded-8de9ef3abacb", Line: 3},
 				{ID: strings.Repeat("b", MaxIDLen), Line: 4},
@@ -162,8 +164,8 @@ func TestRead(t *testing.T) {
 				"\"\",quoted empty\n", // 12
 			want: Batch{
 				Columns: []string{"n"},
-				Records: []Record{{ID: "ok", Line: 11, Fields: []string{"fine"}}},
-				Invalid: []Invalid{
+				Records: []recon.Record{{ID: "ok", Line: 11, Fields: []string{"fine"}}},
+				Invalid: []recon.Invalid{
 					{Line: 2, Value: "", Reason: "empty request id"},
 					{Line: 3, Value: strings.Repeat("a", 64) + "…", Reason: "request id longer than 128 characters"},
 					{Line: 4, Value: "a/b", Reason: "invalid character '/' in request id"},
@@ -181,12 +183,12 @@ func TestRead(t *testing.T) {
 			name: "ragged row missing the id column",
 			in:   "n,request_id\nonly\n",
 			want: Batch{Columns: []string{"n"},
-				Invalid: []Invalid{{Line: 2, Value: "", Reason: "empty request id"}}, Rows: 1},
+				Invalid: []recon.Invalid{{Line: 2, Value: "", Reason: "empty request id"}}, Rows: 1},
 		},
 		{
 			name: "duplicates keep every line",
 			in:   "request_id,n\nabc,1\ndef,2\n abc ,3\nabc,4\ndef,5\nxyz,6\n",
-			want: Batch{Columns: []string{"n"}, Records: []Record{
+			want: Batch{Columns: []string{"n"}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Dups: []int{4, 5}, Fields: []string{"1"}},
 				{ID: "def", Line: 3, Dups: []int{6}, Fields: []string{"2"}},
 				{ID: "xyz", Line: 7, Fields: []string{"6"}},
@@ -195,12 +197,12 @@ func TestRead(t *testing.T) {
 		{
 			name: "duplicates are case sensitive",
 			in:   "request_id\nabc\nABC\n",
-			want: Batch{Records: []Record{{ID: "abc", Line: 2}, {ID: "ABC", Line: 3}}, Rows: 2},
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 2}, {ID: "ABC", Line: 3}}, Rows: 2},
 		},
 		{
 			name: "other columns carried, ragged rows, empty header names",
 			in:   "a,request_id,,a\n1,abc,3,4,5,6\n1,def\n,ghi,,\n",
-			want: Batch{Columns: []string{"a", "Column 3", "a"}, Records: []Record{
+			want: Batch{Columns: []string{"a", "Column 3", "a"}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Fields: []string{"1", "3", "4"}},
 				{ID: "def", Line: 3, Fields: []string{"1", "", ""}},
 				{ID: "ghi", Line: 4, Fields: []string{"", "", ""}},
@@ -210,15 +212,15 @@ func TestRead(t *testing.T) {
 			name: "other columns unchanged, not trimmed",
 			in:   "request_id,n\nabc,x  \n",
 			want: Batch{Columns: []string{"n"},
-				Records: []Record{{ID: "abc", Line: 2, Fields: []string{"x  "}}}, Rows: 1},
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"x  "}}}, Rows: 1},
 		},
 		{
 			name: "repeated header row from joined files",
 			in:   "request_id,n\nabc,1\nrequest_id,n\ndef,2\n",
-			want: Batch{Columns: []string{"n"}, Records: []Record{
+			want: Batch{Columns: []string{"n"}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Fields: []string{"1"}},
 				{ID: "def", Line: 4, Fields: []string{"2"}},
-			}, Invalid: []Invalid{{Line: 3, Value: "request_id", Reason: "repeated header row"}}, Rows: 3},
+			}, Invalid: []recon.Invalid{{Line: 3, Value: "request_id", Reason: "repeated header row"}}, Rows: 3},
 		},
 		{
 			name: "header only",
@@ -369,11 +371,11 @@ func TestNormalise(t *testing.T) {
 }
 
 func TestRecordLines(t *testing.T) {
-	r := Record{ID: "abc", Line: 2, Dups: []int{5, 9}}
+	r := recon.Record{ID: "abc", Line: 2, Dups: []int{5, 9}}
 	if got, want := r.Lines(), []int{2, 5, 9}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Lines() = %v, want %v", got, want)
 	}
-	r = Record{ID: "abc", Line: 2}
+	r = recon.Record{ID: "abc", Line: 2}
 	if got, want := r.Lines(), []int{2}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Lines() = %v, want %v", got, want)
 	}
@@ -395,7 +397,7 @@ func TestReadFieldsIndependent(t *testing.T) {
 		t.Fatalf("%d records, want 5000", len(got.Records))
 	}
 	for i, r := range got.Records {
-		want := Record{ID: fmt.Sprintf("id%d", i), Line: i + 2,
+		want := recon.Record{ID: fmt.Sprintf("id%d", i), Line: i + 2,
 			Fields: []string{fmt.Sprintf("a%d", i), fmt.Sprintf("b%d", i)}}
 		if !reflect.DeepEqual(r, want) {
 			t.Fatalf("record %d = %+v, want %+v", i, r, want)

@@ -11,10 +11,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
-// Journal is an append-only JSON-lines file of every answer, one batch.Result a line. A rerun
+// Journal is an append-only JSON-lines file of every answer, one recon.Result a line. A rerun
 // with the same journal reuses the final answers (PASS, FAIL) and asks again for the rest.
 //
 // Only the offset of each reusable line is kept in memory, not the result itself, so resuming
@@ -115,7 +115,7 @@ func (j *Journal) index(line []byte, off int64) error {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return nil
 	}
-	var l batch.Result
+	var l recon.Result
 	if err := json.Unmarshal(line, &l); err != nil || l.ID == "" || l.Class.Index() < 0 {
 		if j.Lines == 0 {
 			return errNotJournal
@@ -135,20 +135,20 @@ func (j *Journal) index(line []byte, off int64) error {
 func (j *Journal) Reusable() int { return len(j.final) }
 
 // Lookup returns the final answer recorded for id, if any.
-func (j *Journal) Lookup(id string) (batch.Result, bool) {
+func (j *Journal) Lookup(id string) (recon.Result, bool) {
 	off, ok := j.final[id]
 	if !ok {
-		return batch.Result{}, false
+		return recon.Result{}, false
 	}
 	r, err := j.readAt(off)
 	if err != nil || r.ID != id {
-		return batch.Result{}, false
+		return recon.Result{}, false
 	}
 	return r, true
 }
 
-func (j *Journal) readAt(off int64) (batch.Result, error) {
-	var r batch.Result
+func (j *Journal) readAt(off int64) (recon.Result, error) {
+	var r recon.Result
 	sr := io.NewSectionReader(j.f, off, 1<<62)
 	line, err := bufio.NewReaderSize(sr, 4096).ReadBytes('\n')
 	if err != nil {
@@ -160,7 +160,7 @@ func (j *Journal) readAt(off int64) (batch.Result, error) {
 
 // Append records one answer. It is safe for concurrent use; lines reach the disk within about
 // journalSyncEvery.
-func (j *Journal) Append(r *batch.Result) error {
+func (j *Journal) Append(r *recon.Result) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", r.ID, err)

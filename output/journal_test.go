@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 func TestJournalResume(t *testing.T) {
@@ -16,12 +16,12 @@ func TestJournalResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	answers := []batch.Result{
-		{ID: "a", Class: batch.Pass, HTTPStatus: 200, Attempts: 1, Session: &batch.Session{RequestID: "a", Status: "PASS"}},
-		{ID: "b", Class: batch.Fail, HTTPStatus: 200, Attempts: 2},
-		{ID: "c", Class: batch.InProgress, HTTPStatus: 202, Attempts: 1},
-		{ID: "d", Class: batch.NotFound, HTTPStatus: 404, Attempts: 1},
-		{ID: "e", Class: batch.Error, HTTPStatus: 500, Attempts: 5, Err: "http 500 after 5 attempts"},
+	answers := []recon.Result{
+		{ID: "a", Class: recon.Pass, HTTPStatus: 200, Attempts: 1, Session: &recon.Session{RequestID: "a", Status: "PASS"}},
+		{ID: "b", Class: recon.Fail, HTTPStatus: 200, Attempts: 2},
+		{ID: "c", Class: recon.InProgress, HTTPStatus: 202, Attempts: 1},
+		{ID: "d", Class: recon.NotFound, HTTPStatus: 404, Attempts: 1},
+		{ID: "e", Class: recon.Error, HTTPStatus: 500, Attempts: 5, Err: "http 500 after 5 attempts"},
 	}
 	var wg sync.WaitGroup
 	for i := range answers {
@@ -72,7 +72,7 @@ func TestJournalResume(t *testing.T) {
 		t.Errorf("session not kept: %+v", r)
 	}
 	// New answers start on a clean line after the torn one was cut.
-	if err := j.Append(&batch.Result{ID: "c", Class: batch.Pass, Attempts: 1}); err != nil {
+	if err := j.Append(&recon.Result{ID: "c", Class: recon.Pass, Attempts: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := j.Close(); err != nil {

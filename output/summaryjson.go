@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 )
 
@@ -40,9 +40,9 @@ type DurationStats struct {
 
 // NewRunSummary builds the run summary from the report summary.
 func NewRunSummary(s *report.Summary, exitCode int, workbook string) RunSummary {
-	counts := make(map[string]int, len(batch.Classes))
-	for i, c := range batch.Classes {
-		counts[string(c)] = s.Counts[i]
+	counts := make(map[string]int, len(recon.Classes))
+	for _, c := range recon.Classes {
+		counts[string(c)] = s.Counts.Of(c)
 	}
 	d := s.Durations
 	return RunSummary{

@@ -12,8 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/vxrecon/vxrecon/batch"
-	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 )
 
@@ -198,7 +197,7 @@ var errWritten = errors.New("workbook: already written or closed")
 
 // AddInvalid lists an invalid input row on the Errors sheet: its line, the value as found
 // and why it cannot be requested.
-func (w *Workbook) AddInvalid(inv *input.Invalid) error {
+func (w *Workbook) AddInvalid(inv *recon.Invalid) error {
 	if w.written || w.closed {
 		return errWritten
 	}
@@ -215,7 +214,7 @@ func (w *Workbook) AddInvalid(inv *input.Invalid) error {
 
 // AddResult writes one unique id: its Results row, a Journeys row per stop and, for an error
 // result, an Errors row. Call it in input order. d may be nil for a result without a session.
-func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Derived) error {
+func (w *Workbook) AddResult(rec *recon.Record, r *recon.Result, d *report.Derived) error {
 	if w.written || w.closed {
 		return errWritten
 	}
@@ -230,8 +229,8 @@ func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Deriv
 		id = rec.ID
 	}
 	st := w.st
-	var sess *batch.Session
-	var plus *batch.Plus
+	var sess *recon.Session
+	var plus *recon.Plus
 	if r.Session != nil {
 		sess = r.Session
 		plus = sess.Plus
@@ -316,7 +315,7 @@ func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Deriv
 		}
 	}
 
-	if r.Class == batch.Error {
+	if r.Class == recon.Error {
 		e := w.errRow
 		e.reset()
 		if rec != nil && rec.Line > 0 {
@@ -338,7 +337,7 @@ func (w *Workbook) AddResult(rec *input.Record, r *batch.Result, d *report.Deriv
 }
 
 // addStops writes one id's journey, all on one sheet whenever it fits on one.
-func (w *Workbook) addStops(id string, stops []batch.Stop, times []report.StopTime) error {
+func (w *Workbook) addStops(id string, stops []recon.Stop, times []report.StopTime) error {
 	if err := w.journey.room(len(stops)); err != nil {
 		return err
 	}

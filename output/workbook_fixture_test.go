@@ -10,15 +10,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/vxrecon/vxrecon/batch"
-	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 )
 
 // wbItem is one AddResult call.
 type wbItem struct {
-	rec input.Record
-	res batch.Result
+	rec recon.Record
+	res recon.Result
 	d   *report.Derived
 }
 
@@ -50,19 +49,19 @@ var hostileTexts = []string{
 const unicodeText = "Zoë Ünal 東京 🚀 café"
 
 func passItem() wbItem {
-	stops := []batch.Stop{
+	stops := []recon.Stop{
 		{Timestamp: "2024-08-19 20:56:25.000000", Type: "NEW REGISTRATION", Source: "web", Status: "STARTED"},
 		{Timestamp: "not a time", Type: "Data Service", Source: "IDMatch5.0", Status: "DONE", Action: "PASS", Detail: "ALL CHECKS PASSED"},
 		{Timestamp: "2024-08-19 20:56:57.000000", Type: "Data Service", Source: "PhoneMatch5.0", Status: "DONE", Action: "PASS", Detail: "OUT-OF-BAND SUCCESSFUL"},
 	}
 	return wbItem{
-		rec: input.Record{ID: "req-pass", Line: 2, Dups: []int{5, 9}, Fields: []string{"ACME", "inv-1"}},
-		res: batch.Result{ID: "req-pass", Class: batch.Pass, HTTPStatus: 200, Attempts: 1, Session: &batch.Session{
+		rec: recon.Record{ID: "req-pass", Line: 2, Dups: []int{5, 9}, Fields: []string{"ACME", "inv-1"}},
+		res: recon.Result{ID: "req-pass", Class: recon.Pass, HTTPStatus: 200, Attempts: 1, Session: &recon.Session{
 			RequestID: "req-pass", Status: "PASS", Reference: "REF-1",
 			FirstName: fixFirst, LastName: fixLast, Email: fixEmail, Phone: fixPhone, DOB: fixDOB,
-			Plus: &batch.Plus{Service: "IDMatch5.0", Confirmation: "123456789", Action: "PASS",
+			Plus: &recon.Plus{Service: "IDMatch5.0", Confirmation: "123456789", Action: "PASS",
 				Detail: "ALL CHECKS PASSED", Issues: []string{"OUT-OF-BAND SUCCESSFUL", "ALL CHECKS PASSED"}},
-			Journey: &batch.Journey{Stops: stops},
+			Journey: &recon.Journey{Stops: stops},
 		}},
 		d: &report.Derived{
 			Service: "IDMatch5.0", Issues: []string{"OUT-OF-BAND SUCCESSFUL", "ALL CHECKS PASSED"},
@@ -75,37 +74,37 @@ func passItem() wbItem {
 func fixtureItems() []wbItem {
 	long := strings.Repeat("x", 40000)
 	fail := wbItem{
-		rec: input.Record{ID: "req-fail", Line: 6, Fields: []string{"=cmd|' /C calc'!A0", "inv-5"}},
-		res: batch.Result{ID: "req-fail", Class: batch.Fail, HTTPStatus: 200, Attempts: 2, Session: &batch.Session{
+		rec: recon.Record{ID: "req-fail", Line: 6, Fields: []string{"=cmd|' /C calc'!A0", "inv-5"}},
+		res: recon.Result{ID: "req-fail", Class: recon.Fail, HTTPStatus: 200, Attempts: 2, Session: &recon.Session{
 			RequestID: "req-fail", Status: "FAIL", Reference: hostileTexts[0], FirstName: unicodeText,
-			Plus: &batch.Plus{Service: "AgeMatch5.0", Action: hostileTexts[3], Detail: long,
+			Plus: &recon.Plus{Service: "AgeMatch5.0", Action: hostileTexts[3], Detail: long,
 				Issues: []string{"NO MATCH"}},
-			Journey: &batch.Journey{Stops: []batch.Stop{{Timestamp: "garbled", Detail: "ctl\x00\x01\x1b\x7f\r\nend\xff!"}}},
+			Journey: &recon.Journey{Stops: []recon.Stop{{Timestamp: "garbled", Detail: "ctl\x00\x01\x1b\x7f\r\nend\xff!"}}},
 		}},
 		d: &report.Derived{Service: "AgeMatch5.0", Issues: []string{"NO MATCH"}, Stops: []report.StopTime{{}}},
 	}
 	return []wbItem{
 		passItem(),
 		{
-			rec: input.Record{ID: "req-202", Line: 3, Fields: []string{"ACME"}},
-			res: batch.Result{ID: "req-202", Class: batch.InProgress, HTTPStatus: 202, Attempts: 1,
+			rec: recon.Record{ID: "req-202", Line: 3, Fields: []string{"ACME"}},
+			res: recon.Result{ID: "req-202", Class: recon.InProgress, HTTPStatus: 202, Attempts: 1,
 				Message: "session not finished", Detail: "still working"},
 			d: &report.Derived{},
 		},
 		{
-			rec: input.Record{ID: "req-404", Line: 4},
-			res: batch.Result{ID: "req-404", Class: batch.NotFound, HTTPStatus: 404, Attempts: 1, Message: "not found"},
+			rec: recon.Record{ID: "req-404", Line: 4},
+			res: recon.Result{ID: "req-404", Class: recon.NotFound, HTTPStatus: 404, Attempts: 1, Message: "not found"},
 		},
 		{
-			rec: input.Record{ID: "req-err", Line: 7, Dups: []int{8}},
-			res: batch.Result{ID: "req-err", Class: batch.Error, HTTPStatus: 503, Attempts: 5, Err: "HTTP 503 after 5 attempts"},
+			rec: recon.Record{ID: "req-err", Line: 7, Dups: []int{8}},
+			res: recon.Result{ID: "req-err", Class: recon.Error, HTTPStatus: 503, Attempts: 5, Err: "HTTP 503 after 5 attempts"},
 			d:   &report.Derived{},
 		},
 		fail,
 	}
 }
 
-var fixtureInvalid = []input.Invalid{{Line: 10, Value: "bad/id", Reason: "invalid character '/' in request id"}}
+var fixtureInvalid = []recon.Invalid{{Line: 10, Value: "bad/id", Reason: "invalid character '/' in request id"}}
 
 func fixtureSummary() *report.Summary {
 	return &report.Summary{
@@ -138,7 +137,7 @@ func fixtureOptions() Options {
 }
 
 // buildWorkbook writes a workbook from items to a file in a temporary folder and returns its path.
-func buildWorkbook(t testing.TB, opt Options, invalid []input.Invalid, items []wbItem, s *report.Summary) string {
+func buildWorkbook(t testing.TB, opt Options, invalid []recon.Invalid, items []wbItem, s *report.Summary) string {
 	t.Helper()
 	if opt.TempDir == "" {
 		opt.TempDir = t.TempDir()

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // Number formats.
@@ -14,22 +16,12 @@ const (
 	fmtPercent  = "0.0%"
 )
 
-// classColors are the fill and font colours of the Classification cells, index as
-// batch.Classes: PASS green, FAIL red, IN PROGRESS amber, NOT FOUND grey, error dark red.
-var classColors = [5]struct{ fill, font string }{
-	{"C6EFCE", "006100"},
-	{"FFC7CE", "9C0006"},
-	{"FFEB9C", "9C5700"},
-	{"D9D9D9", "404040"},
-	{"C00000", "FFFFFF"},
-}
-
 // styles are the workbook's cell style ids, created once.
 type styles struct {
 	header, bold, title, bad int
 	dateTime, duration       int
 	percent                  int
-	class                    [5]int
+	class                    [recon.NumClasses]int // index as recon.Classes
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -55,10 +47,11 @@ func newStyles(f *excelize.File) (*styles, error) {
 	st.dateTime = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDateTime)})
 	st.duration = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDuration)})
 	st.percent = mk(&excelize.Style{CustomNumFmt: numFmt(fmtPercent)})
-	for i, c := range classColors {
+	for i, c := range recon.Classes {
+		fill, font := c.Colors()
 		st.class[i] = mk(&excelize.Style{
-			Font: &excelize.Font{Color: c.font, Bold: i == 4},
-			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c.fill}},
+			Font: &excelize.Font{Color: font, Bold: c == recon.Error},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}},
 		})
 	}
 	if err != nil {

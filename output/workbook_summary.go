@@ -6,7 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 )
 
@@ -179,7 +179,7 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 	classHeader := r
 	r++
 	firstClass := r
-	for i, c := range batch.Classes {
+	for i, c := range recon.Classes {
 		g.put(1, r, string(c), st.class[i])
 		g.put(2, r, s.Counts[i], 0)
 		g.put(3, r, report.Share(s.Counts[i], s.Results), st.percent)
@@ -276,13 +276,11 @@ func (w *Workbook) addClassChart(header, first, last int) error {
 	ref := func(col string, a, b int) string {
 		return SheetSummary + "!$" + col + "$" + strconv.Itoa(a) + ":$" + col + "$" + strconv.Itoa(b)
 	}
-	points := make([]excelize.ChartDataPoint, len(classColors))
-	for i, c := range classColors {
-		points[i] = excelize.ChartDataPoint{Index: i, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c.fill}}}
+	points := make([]excelize.ChartDataPoint, len(recon.Classes))
+	for i, c := range recon.Classes {
+		fill, _ := c.Colors()
+		points[i] = excelize.ChartDataPoint{Index: i, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}}
 	}
-	// The dark red of error reads better than its pale cell fill would on a chart; the
-	// others use their cell fill colours.
-	points[4].Fill.Color = []string{"C00000"}
 	return w.f.AddChart(SheetSummary, "E3", &excelize.Chart{
 		Type: excelize.Col,
 		Series: []excelize.ChartSeries{{

@@ -18,8 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/vxrecon/vxrecon/batch"
-	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 )
 
@@ -313,7 +312,7 @@ func TestWorkbookSummary(t *testing.T) {
 			t.Fatalf("chart does not refer to the class counts:\n%.500s", chart)
 		}
 		first, _ := strconv.Atoi(m[1])
-		for i, c := range batch.Classes {
+		for i, c := range recon.Classes {
 			if got, _ := f.GetCellValue("Summary", fmt.Sprintf("A%d", first+i)); got != string(c) {
 				t.Errorf("chart category %d = %q, want %q", i, got, c)
 			}
@@ -386,11 +385,11 @@ func TestWorkbookHostileText(t *testing.T) {
 	for i, h := range append(slices.Clone(hostileTexts), unicodeText) {
 		id := fmt.Sprintf("req-%d", i)
 		items = append(items, wbItem{
-			rec: input.Record{ID: id, Line: i + 2, Fields: []string{h}},
-			res: batch.Result{ID: id, Class: batch.Fail, HTTPStatus: 200, Attempts: 1, Session: &batch.Session{
+			rec: recon.Record{ID: id, Line: i + 2, Fields: []string{h}},
+			res: recon.Result{ID: id, Class: recon.Fail, HTTPStatus: 200, Attempts: 1, Session: &recon.Session{
 				RequestID: id, Status: h, Reference: h,
-				Plus:    &batch.Plus{Service: h, Confirmation: batch.FlexString(h), Action: h, Detail: h},
-				Journey: &batch.Journey{Stops: []batch.Stop{{Timestamp: h, Type: h, Source: h, Status: h, Action: h, Detail: h}}},
+				Plus:    &recon.Plus{Service: h, Confirmation: recon.FlexString(h), Action: h, Detail: h},
+				Journey: &recon.Journey{Stops: []recon.Stop{{Timestamp: h, Type: h, Source: h, Status: h, Action: h, Detail: h}}},
 			}},
 			d: &report.Derived{Service: h, Issues: []string{h}, Stops: []report.StopTime{{}}},
 		})
@@ -487,19 +486,19 @@ func TestWorkbookContinuation(t *testing.T) {
 	for i, n := range stops {
 		id := fmt.Sprintf("id-%02d", i)
 		want[id] = n
-		it := wbItem{rec: input.Record{ID: id, Line: i + 2}, res: batch.Result{ID: id, Class: batch.Pass, HTTPStatus: 200, Attempts: 1}}
+		it := wbItem{rec: recon.Record{ID: id, Line: i + 2}, res: recon.Result{ID: id, Class: recon.Pass, HTTPStatus: 200, Attempts: 1}}
 		if i%4 == 3 {
-			it.res = batch.Result{ID: id, Class: batch.Error, Attempts: 5, Err: "timeout"}
+			it.res = recon.Result{ID: id, Class: recon.Error, Attempts: 5, Err: "timeout"}
 		}
-		it.res.Session = &batch.Session{RequestID: id, Status: "PASS", Journey: &batch.Journey{}}
+		it.res.Session = &recon.Session{RequestID: id, Status: "PASS", Journey: &recon.Journey{}}
 		it.d = &report.Derived{}
 		for s := range n {
-			it.res.Session.Journey.Stops = append(it.res.Session.Journey.Stops, batch.Stop{Timestamp: "t", Detail: fmt.Sprint(s + 1)})
+			it.res.Session.Journey.Stops = append(it.res.Session.Journey.Stops, recon.Stop{Timestamp: "t", Detail: fmt.Sprint(s + 1)})
 			it.d.Stops = append(it.d.Stops, report.StopTime{})
 		}
 		items = append(items, it)
 	}
-	invalid := []input.Invalid{{Line: 20, Value: "x/1", Reason: "bad"}, {Line: 21, Value: "x/2", Reason: "bad"}}
+	invalid := []recon.Invalid{{Line: 20, Value: "x/1", Reason: "bad"}, {Line: 21, Value: "x/2", Reason: "bad"}}
 	s := fixtureSummary()
 	f := openWorkbook(t, buildWorkbook(t, Options{MaxRows: 5}, invalid, items, s))
 
@@ -572,7 +571,7 @@ func TestWorkbookLongJourneySplits(t *testing.T) {
 	// A journey longer than a whole sheet cannot stay on one: it goes on, in order.
 	it := passItem()
 	for range 5 {
-		it.res.Session.Journey.Stops = append(it.res.Session.Journey.Stops, batch.Stop{Timestamp: "t"})
+		it.res.Session.Journey.Stops = append(it.res.Session.Journey.Stops, recon.Stop{Timestamp: "t"})
 	}
 	f := openWorkbook(t, buildWorkbook(t, Options{MaxRows: 4}, nil, []wbItem{it}, &report.Summary{}))
 	var got []string

@@ -7,16 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
-	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // NoService is the service name under which results without a dcams_plus.service are counted.
 const NoService = "(none)"
-
-// errorIndex is where a result of an unknown class is counted: a class the code does not know
-// is a fault, and faults are errors.
-var errorIndex = batch.Error.Index()
 
 // Aggregate accumulates the figures of the Summary and Issues sheets as results stream past,
 // so the run never needs all results in memory at once. Add runs once per result (a million
@@ -24,7 +19,7 @@ var errorIndex = batch.Error.Index()
 // the amortised growth of one 8-byte duration per result. An Aggregate is not safe for
 // concurrent use; the zero value is not ready, use NewAggregate.
 type Aggregate struct {
-	counts [5]int
+	counts recon.Counts
 
 	services   []ServiceRow
 	serviceIdx map[string]int
@@ -65,9 +60,9 @@ func (a *Aggregate) Grow(n int) {
 
 // Add counts one result: its class, its service by class, each distinct issue once, and its
 // journey duration when it has one. d is the result's Derive output, passed in because the
-// caller computes it anyway for the sheets; when nil, Add derives it. rec, the input record,
-// may be nil: input-level figures come from SetInput. A nil result is ignored.
-func (a *Aggregate) Add(rec *input.Record, r *batch.Result, d *Derived) {
+// caller computes it anyway for the sheets; when nil, Add derives it. Input-level figures
+// come from SetInput. A nil result is ignored.
+func (a *Aggregate) Add(r *recon.Result, d *Derived) {
 	if r == nil {
 		return
 	}
@@ -78,7 +73,7 @@ func (a *Aggregate) Add(rec *input.Record, r *batch.Result, d *Derived) {
 	a.seq++
 	ci := r.Class.Index()
 	if ci < 0 {
-		ci = errorIndex
+		ci = recon.Error.Index() // a class the code does not know is a fault, and faults are errors
 	}
 	a.counts[ci]++
 
@@ -124,7 +119,7 @@ func (a *Aggregate) Add(rec *input.Record, r *batch.Result, d *Derived) {
 }
 
 // SetInput records the input-level figures: data rows read, lines repeating an id, and
-// invalid rows. They come from input.Batch, not from the results.
+// invalid rows. They come from the input, not from the results.
 func (a *Aggregate) SetInput(rows, duplicates, invalid int) {
 	a.rows, a.duplicates, a.invalid = rows, duplicates, invalid
 }

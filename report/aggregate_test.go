@@ -6,30 +6,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
-	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // add feeds one result with the given service, issues and duration (negative: none).
-func add(a *Aggregate, class batch.Class, service string, dur time.Duration, issues ...string) {
-	r := &batch.Result{ID: fmt.Sprintf("id-%d", a.seq), Class: class}
+func add(a *Aggregate, class recon.Class, service string, dur time.Duration, issues ...string) {
+	r := &recon.Result{ID: fmt.Sprintf("id-%d", a.seq), Class: class}
 	d := &Derived{Service: service, Issues: issues, Duration: dur, HasDuration: dur >= 0}
-	a.Add(&input.Record{ID: r.ID, Line: a.seq + 2}, r, d)
+	a.Add(r, d)
 }
 
 func TestAggregateCounts(t *testing.T) {
 	a := NewAggregate()
-	add(a, batch.Pass, "IDMatch5.0", time.Second, "ALL CHECKS PASSED")
-	add(a, batch.Pass, "IDMatch5.0", 3*time.Second, "ALL CHECKS PASSED", "ALL CHECKS PASSED")
-	add(a, batch.Fail, "IDMatch5.0", 2*time.Second, "NO MATCH", "SSN CHECK FAILED", " NO MATCH ", "")
-	add(a, batch.Fail, "AgeMatch5.0", -1, "NO MATCH", "AGE NOT VERIFIED")
-	add(a, batch.InProgress, "", -1)
-	add(a, batch.NotFound, "", -1)
-	add(a, batch.NotFound, "", -1)
-	add(a, batch.Error, "", -1)
-	add(a, batch.Class("MYSTERY"), "", -1) // unknown: counted as error
-	add(a, batch.Pass, "AgeMatch5.0", 4*time.Second)
-	a.Add(nil, nil, nil) // ignored
+	add(a, recon.Pass, "IDMatch5.0", time.Second, "ALL CHECKS PASSED")
+	add(a, recon.Pass, "IDMatch5.0", 3*time.Second, "ALL CHECKS PASSED", "ALL CHECKS PASSED")
+	add(a, recon.Fail, "IDMatch5.0", 2*time.Second, "NO MATCH", "SSN CHECK FAILED", " NO MATCH ", "")
+	add(a, recon.Fail, "AgeMatch5.0", -1, "NO MATCH", "AGE NOT VERIFIED")
+	add(a, recon.InProgress, "", -1)
+	add(a, recon.NotFound, "", -1)
+	add(a, recon.NotFound, "", -1)
+	add(a, recon.Error, "", -1)
+	add(a, recon.Class("MYSTERY"), "", -1) // unknown: counted as error
+	add(a, recon.Pass, "AgeMatch5.0", 4*time.Second)
+	a.Add(nil, nil) // ignored
 	a.SetInput(14, 3, 1)
 
 	facts := Facts{Input: "ids.csv", Version: "test", Complete: true}
@@ -41,8 +40,8 @@ func TestAggregateCounts(t *testing.T) {
 	if s.Results != 10 || s.Rows != 14 || s.Duplicates != 3 || s.Invalid != 1 {
 		t.Errorf("Results, Rows, Duplicates, Invalid = %d, %d, %d, %d; want 10, 14, 3, 1", s.Results, s.Rows, s.Duplicates, s.Invalid)
 	}
-	if s.Count(batch.Error) != 2 || s.Count(batch.Pass) != 3 {
-		t.Errorf("Count(error), Count(PASS) = %d, %d; want 2, 3", s.Count(batch.Error), s.Count(batch.Pass))
+	if s.Count(recon.Error) != 2 || s.Count(recon.Pass) != 3 {
+		t.Errorf("Count(error), Count(PASS) = %d, %d; want 2, 3", s.Count(recon.Error), s.Count(recon.Pass))
 	}
 	if s.Facts != facts {
 		t.Errorf("Facts = %+v, want %+v", s.Facts, facts)
@@ -79,7 +78,7 @@ func TestAggregateCounts(t *testing.T) {
 	}
 
 	// Adding after a Summary still counts.
-	add(a, batch.Pass, "IDMatch5.0", 0, "NO MATCH")
+	add(a, recon.Pass, "IDMatch5.0", 0, "NO MATCH")
 	s3 := a.Summary(facts)
 	if s3.Results != 11 || s3.Services[1].Total != 4 || s3.Durations.Min != 0 || s3.Durations.Count != 5 {
 		t.Errorf("after another Add: Results %d, IDMatch total %d, min %v, count %d; want 11, 4, 0s, 5",
@@ -92,7 +91,7 @@ func TestAggregateCounts(t *testing.T) {
 
 func TestAggregateDerivesWhenNil(t *testing.T) {
 	a := NewAggregate()
-	a.Add(nil, decode(t, documentedBody), nil)
+	a.Add(decode(t, documentedBody), nil)
 	s := a.Summary(Facts{})
 	if len(s.Services) != 1 || s.Services[0].Service != "PhoneMatch5.0.Smart2FA.SMS" || s.Durations.Max != 32*time.Second {
 		t.Errorf("Summary = %+v, want the documented service and a 32s duration", s)
@@ -109,7 +108,7 @@ func TestAggregateEmpty(t *testing.T) {
 func TestSortTies(t *testing.T) {
 	a := NewAggregate()
 	for _, svc := range []string{"b", "a", "c", "c"} {
-		add(a, batch.Pass, svc, -1, "Z", "y", "X")
+		add(a, recon.Pass, svc, -1, "Z", "y", "X")
 	}
 	s := a.Summary(Facts{})
 	var services, issues []string
@@ -205,10 +204,10 @@ func TestShare(t *testing.T) {
 func TestAddAllocs(t *testing.T) {
 	a := NewAggregate()
 	a.Grow(1000)
-	r := &batch.Result{ID: "x", Class: batch.Fail}
+	r := &recon.Result{ID: "x", Class: recon.Fail}
 	d := &Derived{Service: "IDMatch5.0", Issues: []string{"NO MATCH", "SSN CHECK FAILED"}, Duration: time.Second, HasDuration: true}
-	a.Add(nil, r, d) // first sight of the keys may allocate
-	if n := testing.AllocsPerRun(500, func() { a.Add(nil, r, d) }); n != 0 {
+	a.Add(r, d) // first sight of the keys may allocate
+	if n := testing.AllocsPerRun(500, func() { a.Add(r, d) }); n != 0 {
 		t.Errorf("Add with known service and issues: %v allocs, want 0", n)
 	}
 }
@@ -217,13 +216,13 @@ func BenchmarkAdd(b *testing.B) {
 	services := []string{"IDMatch5.0", "AgeMatch5.0", "PhoneMatch5.0.Smart2FA.SMS", "", "DCAMSPLUS5.0"}
 	issues := [][]string{nil, {"ALL CHECKS PASSED"}, {"NO MATCH", "SSN CHECK FAILED"}, {"OUT-OF-BAND SUCCESSFUL"}}
 	type pair struct {
-		r *batch.Result
+		r *recon.Result
 		d *Derived
 	}
 	var in []pair
 	for i := range 64 {
 		in = append(in, pair{
-			r: &batch.Result{ID: fmt.Sprint(i), Class: batch.Classes[i%len(batch.Classes)]},
+			r: &recon.Result{ID: fmt.Sprint(i), Class: recon.Classes[i%len(recon.Classes)]},
 			d: &Derived{Service: services[i%len(services)], Issues: issues[i%len(issues)], Duration: time.Duration(i) * time.Second, HasDuration: i%3 != 0},
 		})
 	}
@@ -232,7 +231,7 @@ func BenchmarkAdd(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		p := in[i%len(in)]
-		a.Add(nil, p.r, p.d)
+		a.Add(p.r, p.d)
 		i++
 	}
 	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "ids/s")
@@ -241,7 +240,7 @@ func BenchmarkAdd(b *testing.B) {
 func BenchmarkSummary(b *testing.B) {
 	a := NewAggregate()
 	for i := range 1_000_000 {
-		add(a, batch.Classes[i%5], "svc", time.Duration(i*7919%1_000_003)*time.Millisecond)
+		add(a, recon.Classes[i%5], "svc", time.Duration(i*7919%1_000_003)*time.Millisecond)
 	}
 	a.Summary(Facts{}) // the first call sorts; measure the repeat calls of a progress line
 	b.ReportAllocs()

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // Derive computes the per-result values the sheets and the aggregates need from a result's
@@ -16,7 +16,7 @@ import (
 // earliest and latest readable stop times when there are at least two. Started and Finished
 // are the first and last readable stop times; should the times go backwards they are the
 // earliest and latest, so Finished never precedes Started.
-func Derive(r *batch.Result) Derived {
+func Derive(r *recon.Result) Derived {
 	var d Derived
 	if r == nil || r.Session == nil {
 		return d

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // documentedBody is the 200 example of api/get-session-result.md, trimmed to what the
@@ -33,13 +33,13 @@ const documentedBody = `{
     "documents": null
 }`
 
-func decode(t *testing.T, body string) *batch.Result {
+func decode(t *testing.T, body string) *recon.Result {
 	t.Helper()
-	var s batch.Session
+	var s recon.Session
 	if err := json.Unmarshal([]byte(body), &s); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	return &batch.Result{ID: s.RequestID, Class: batch.Pass, Session: &s}
+	return &recon.Result{ID: s.RequestID, Class: recon.Pass, Session: &s}
 }
 
 func TestDeriveDocumented(t *testing.T) {
@@ -65,42 +65,42 @@ func TestDeriveDocumented(t *testing.T) {
 
 func TestDerive(t *testing.T) {
 	t0 := time.Date(2024, 8, 19, 20, 56, 25, 0, time.UTC)
-	stops := func(ts ...string) []batch.Stop {
-		var out []batch.Stop
+	stops := func(ts ...string) []recon.Stop {
+		var out []recon.Stop
 		for _, s := range ts {
-			out = append(out, batch.Stop{Timestamp: s})
+			out = append(out, recon.Stop{Timestamp: s})
 		}
 		return out
 	}
-	session := func(p *batch.Plus, j *batch.Journey) *batch.Result {
-		return &batch.Result{Class: batch.Pass, Session: &batch.Session{Status: "PASS", Plus: p, Journey: j}}
+	session := func(p *recon.Plus, j *recon.Journey) *recon.Result {
+		return &recon.Result{Class: recon.Pass, Session: &recon.Session{Status: "PASS", Plus: p, Journey: j}}
 	}
 	tests := []struct {
 		name string
-		r    *batch.Result
+		r    *recon.Result
 		want Derived
 	}{
 		{"nil result", nil, Derived{}},
-		{"no session", &batch.Result{Class: batch.NotFound, HTTPStatus: 404}, Derived{}},
+		{"no session", &recon.Result{Class: recon.NotFound, HTTPStatus: 404}, Derived{}},
 		{"nil plus, nil journey", session(nil, nil), Derived{}},
 		{
 			"no journey keeps service and issues",
-			session(&batch.Plus{Service: "IDMatch5.0", Issues: []string{"NO MATCH"}}, nil),
+			session(&recon.Plus{Service: "IDMatch5.0", Issues: []string{"NO MATCH"}}, nil),
 			Derived{Service: "IDMatch5.0", Issues: []string{"NO MATCH"}},
 		},
 		{
 			"duplicate issues",
-			session(&batch.Plus{Service: " AgeMatch5.0 ", Issues: []string{"NO MATCH", " NO MATCH ", "", "  ", "POSSIBLE MINOR", "NO MATCH", "AGE NOT VERIFIED"}}, nil),
+			session(&recon.Plus{Service: " AgeMatch5.0 ", Issues: []string{"NO MATCH", " NO MATCH ", "", "  ", "POSSIBLE MINOR", "NO MATCH", "AGE NOT VERIFIED"}}, nil),
 			Derived{Service: "AgeMatch5.0", Issues: []string{"NO MATCH", "POSSIBLE MINOR", "AGE NOT VERIFIED"}},
 		},
 		{
 			"only empty issues",
-			session(&batch.Plus{Issues: []string{"", " "}}, nil),
+			session(&recon.Plus{Issues: []string{"", " "}}, nil),
 			Derived{},
 		},
 		{
 			"missing duration: last minus first",
-			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30", "2024-08-19 20:57:05.5")}),
+			session(nil, &recon.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30", "2024-08-19 20:57:05.5")}),
 			Derived{
 				Duration: 40500 * time.Millisecond, HasDuration: true,
 				Started: t0, Finished: t0.Add(40500 * time.Millisecond),
@@ -113,7 +113,7 @@ func TestDerive(t *testing.T) {
 		},
 		{
 			"null duration falls back",
-			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30"), Duration: json.RawMessage(`null`)}),
+			session(nil, &recon.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30"), Duration: json.RawMessage(`null`)}),
 			Derived{
 				Duration: 5 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(5 * time.Second),
 				Stops: []StopTime{{At: t0, OK: true}, {At: t0.Add(5 * time.Second), Elapsed: 5 * time.Second, OK: true}},
@@ -121,7 +121,7 @@ func TestDerive(t *testing.T) {
 		},
 		{
 			"unreadable duration and stops: skip the bad stop",
-			session(nil, &batch.Journey{Stops: stops("soon", "2024-08-19 20:56:25", "2024-08-19 20:56:35"), Duration: json.RawMessage(`"later"`)}),
+			session(nil, &recon.Journey{Stops: stops("soon", "2024-08-19 20:56:25", "2024-08-19 20:56:35"), Duration: json.RawMessage(`"later"`)}),
 			Derived{
 				Duration: 10 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(10 * time.Second),
 				Stops: []StopTime{{}, {At: t0, OK: true}, {At: t0.Add(10 * time.Second), Elapsed: 10 * time.Second, OK: true}},
@@ -129,17 +129,17 @@ func TestDerive(t *testing.T) {
 		},
 		{
 			"one stop: no duration",
-			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25")}),
+			session(nil, &recon.Journey{Stops: stops("2024-08-19 20:56:25")}),
 			Derived{Started: t0, Finished: t0, Stops: []StopTime{{At: t0, OK: true}}},
 		},
 		{
 			"negative duration refused",
-			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25"), Duration: json.RawMessage(`-5000`)}),
+			session(nil, &recon.Journey{Stops: stops("2024-08-19 20:56:25"), Duration: json.RawMessage(`-5000`)}),
 			Derived{Started: t0, Finished: t0, Stops: []StopTime{{At: t0, OK: true}}},
 		},
 		{
 			"ms duration wins over stops",
-			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30"), Duration: json.RawMessage(`21000`)}),
+			session(nil, &recon.Journey{Stops: stops("2024-08-19 20:56:25", "2024-08-19 20:56:30"), Duration: json.RawMessage(`21000`)}),
 			Derived{
 				Duration: 21 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(5 * time.Second),
 				Stops: []StopTime{{At: t0, OK: true}, {At: t0.Add(5 * time.Second), Elapsed: 5 * time.Second, OK: true}},
@@ -147,7 +147,7 @@ func TestDerive(t *testing.T) {
 		},
 		{
 			"times going backwards: min and max",
-			session(nil, &batch.Journey{Stops: stops("2024-08-19 20:56:30", "2024-08-19 20:56:25", "2024-08-19 20:56:45", "2024-08-19 20:56:40")}),
+			session(nil, &recon.Journey{Stops: stops("2024-08-19 20:56:30", "2024-08-19 20:56:25", "2024-08-19 20:56:45", "2024-08-19 20:56:40")}),
 			Derived{
 				Duration: 20 * time.Second, HasDuration: true, Started: t0, Finished: t0.Add(20 * time.Second),
 				Stops: []StopTime{
@@ -160,7 +160,7 @@ func TestDerive(t *testing.T) {
 		},
 		{
 			"zoned stops in UTC",
-			session(nil, &batch.Journey{Stops: stops("2024-08-19T22:56:25+02:00", "2024-08-19T20:56:26Z")}),
+			session(nil, &recon.Journey{Stops: stops("2024-08-19T22:56:25+02:00", "2024-08-19T20:56:26Z")}),
 			Derived{
 				Duration: time.Second, HasDuration: true, Started: t0, Finished: t0.Add(time.Second),
 				Stops: []StopTime{{At: t0, OK: true}, {At: t0.Add(time.Second), Elapsed: time.Second, OK: true}},
@@ -168,7 +168,7 @@ func TestDerive(t *testing.T) {
 		},
 		{
 			"empty journey",
-			session(nil, &batch.Journey{}),
+			session(nil, &recon.Journey{}),
 			Derived{},
 		},
 	}
@@ -188,7 +188,7 @@ func TestDeriveManyIssues(t *testing.T) {
 	for i := range 1000 {
 		in = append(in, []string{"A", " B", "C ", ""}[i%4])
 	}
-	d := Derive(&batch.Result{Session: &batch.Session{Plus: &batch.Plus{Issues: in}}})
+	d := Derive(&recon.Result{Session: &recon.Session{Plus: &recon.Plus{Issues: in}}})
 	if want := []string{"A", "B", "C"}; !reflect.DeepEqual(d.Issues, want) {
 		t.Errorf("Issues = %q, want %q", d.Issues, want)
 	}

@@ -4,14 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 )
 
 // Example derives the journey values of the API's documented answer and aggregates it with a
 // 404, as a run does for every result.
 func Example() {
-	var s batch.Session
+	var s recon.Session
 	_ = json.Unmarshal([]byte(`{
 		"request_id": "19fe3b9e-384e-41d1-bded-8de9ef3abacb", "status": "PASS",
 		"dcams_plus": {"service": "PhoneMatch5.0.Smart2FA.SMS", "issues": ["OUT-OF-BAND SUCCESSFUL"]},
@@ -19,13 +19,13 @@ func Example() {
 			{"timestamp": "2024-08-19 20:56:25.223174"},
 			{"timestamp": "2024-08-19 20:56:41.280685"},
 			{"timestamp": "2024-08-19 20:56:57.448256"}]}}`), &s)
-	pass := &batch.Result{ID: s.RequestID, Class: batch.Pass, Session: &s}
-	missing := &batch.Result{ID: "0a1b2c", Class: batch.NotFound, HTTPStatus: 404}
+	pass := &recon.Result{ID: s.RequestID, Class: recon.Pass, Session: &s}
+	missing := &recon.Result{ID: "0a1b2c", Class: recon.NotFound, HTTPStatus: 404}
 
 	agg := report.NewAggregate()
-	for _, r := range []*batch.Result{pass, missing} {
+	for _, r := range []*recon.Result{pass, missing} {
 		d := report.Derive(r)
-		agg.Add(nil, r, &d)
+		agg.Add(r, &d)
 		if r == pass {
 			fmt.Println("duration:", d.Duration, "started:", d.Started.Format("2006-01-02 15:04:05.000000 MST"))
 			fmt.Println("last stop after:", d.Stops[2].Elapsed)
@@ -34,7 +34,7 @@ func Example() {
 	agg.SetInput(3, 1, 0)
 	sum := agg.Summary(report.Facts{Input: "ids.csv", Complete: true})
 	fmt.Printf("results %d of %d rows, %d duplicate; PASS %d (%.0f%%)\n",
-		sum.Results, sum.Rows, sum.Duplicates, sum.Count(batch.Pass), 100*report.Share(sum.Count(batch.Pass), sum.Results))
+		sum.Results, sum.Rows, sum.Duplicates, sum.Count(recon.Pass), 100*report.Share(sum.Count(recon.Pass), sum.Results))
 	for _, row := range sum.Services {
 		fmt.Println("service:", row.Service, row.Total)
 	}

@@ -6,7 +6,7 @@ package report
 import (
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // Derived holds the per-result values computed from a Result's session, for the Results and
@@ -45,10 +45,10 @@ type Stats struct {
 	Min, Median, P90, Max, Mean time.Duration
 }
 
-// ServiceRow counts one service's results by class (index as batch.Classes).
+// ServiceRow counts one service's results by class.
 type ServiceRow struct {
 	Service string
-	Counts  [5]int
+	Counts  recon.Counts
 	Total   int
 }
 
@@ -56,26 +56,21 @@ type ServiceRow struct {
 type IssueRow struct {
 	Issue   string
 	Count   int
-	ByClass [5]int
+	ByClass recon.Counts
 }
 
 // Summary is everything the Summary, Issues and summary JSON need.
 type Summary struct {
 	Facts      Facts
-	Counts     [5]int // per class, index as batch.Classes
-	Results    int    // unique valid ids classified (sum of Counts)
-	Rows       int    // data rows read
-	Duplicates int    // lines repeating an id already seen
-	Invalid    int    // invalid rows
+	Counts     recon.Counts // per class
+	Results    int          // unique valid ids classified (sum of Counts)
+	Rows       int          // data rows read
+	Duplicates int          // lines repeating an id already seen
+	Invalid    int          // invalid rows
 	Durations  Stats
 	Services   []ServiceRow // sorted by Total descending, then name
 	Issues     []IssueRow   // sorted by Count descending, then text
 }
 
 // Count returns the number of results of class c.
-func (s *Summary) Count(c batch.Class) int {
-	if i := c.Index(); i >= 0 {
-		return s.Counts[i]
-	}
-	return 0
-}
+func (s *Summary) Count(c recon.Class) int { return s.Counts.Of(c) }

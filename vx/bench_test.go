@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"bytes"
 	"context"
 	"net/http"
@@ -36,7 +38,7 @@ func BenchmarkFetch(b *testing.B) {
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {
-		if r := c.Fetch(ctx, "19fe3b9e-384e-41d1-bded-8de9ef3abacb"); r.Class != Pass {
+		if r := c.Fetch(ctx, "19fe3b9e-384e-41d1-bded-8de9ef3abacb"); r.Class != recon.Pass {
 			b.Fatalf("%+v", r)
 		}
 	}
@@ -52,8 +54,8 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {
-		err := c.Run(context.Background(), ids, nil, func(i int, r *Result) error {
-			if r.Class != Pass {
+		err := c.Run(context.Background(), ids, nil, func(i int, r *recon.Result) error {
+			if r.Class != recon.Pass {
 				b.Fatalf("%+v", r)
 			}
 			return nil

@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"context"
 	"crypto/tls"
 	"errors"
@@ -62,7 +64,7 @@ type Config struct {
 	// is final, before it waits for its turn in input order: the journal writes it there, so
 	// an answer survives a crash. It is not called for prior results nor for ids never
 	// fetched. It must be safe for concurrent use.
-	OnResult func(r *Result)
+	OnResult func(r *recon.Result)
 	// OnRetry, if set, is called before each retry wait, for logs; attempt is the attempt
 	// that failed (1 = the first). err names the status or failure, never a credential.
 	OnRetry func(id string, attempt int, err error, wait time.Duration)
@@ -232,23 +234,23 @@ const (
 // a failure is a Result with Class Error and the reason in Err. Once ctx is done no new
 // attempt starts; an attempt already sent runs to its end (bounded by Timeout), so its
 // answer is kept. An id that was never sent gets Err "not fetched: interrupted".
-func (c *Client) Fetch(ctx context.Context, id string) Result {
+func (c *Client) Fetch(ctx context.Context, id string) recon.Result {
 	r, _, _ := c.fetch(ctx, id)
 	if r.Class == "" {
-		r = notFetchedResult(id, "interrupted")
+		r = recon.NotFetched(id, "interrupted")
 	}
 	return r
 }
 
 // fetch is Fetch for Run: it also says how the fetch ended and, when credentials were
 // refused, returns the *AuthError. A notFetched outcome returns a Result with no Class.
-func (c *Client) fetch(ctx context.Context, id string) (Result, outcome, error) {
+func (c *Client) fetch(ctx context.Context, id string) (recon.Result, outcome, error) {
 	if id == "" {
-		return Result{ID: id, Class: Error, Err: "invalid request id: empty", FetchedAt: time.Now().UTC()}, answered, nil
+		return recon.Result{ID: id, Class: recon.Error, Err: "invalid request id: empty", FetchedAt: time.Now().UTC()}, answered, nil
 	}
 	var (
-		r          Result // the last attempt's result
-		err        error  // the last attempt's failure
+		r          recon.Result // the last attempt's result
+		err        error        // the last attempt's failure
 		retryAfter string
 		retries    int
 		renewed    bool
@@ -266,18 +268,18 @@ func (c *Client) fetch(ctx context.Context, id string) (Result, outcome, error) 
 		}
 		if ctx.Err() != nil || (c.limiter != nil && c.limiter.Wait(ctx) != nil) {
 			if attempt == 1 {
-				return Result{ID: id}, notFetched, nil
+				return recon.Result{ID: id}, notFetched, nil
 			}
 			return c.failed(r, err, attempt-1, lastStatus, true), cutShort, nil
 		}
 		b, terr := c.tokens.get(ctx)
 		switch {
 		case terr != nil && ctx.Err() != nil && attempt == 1:
-			return Result{ID: id}, notFetched, nil
+			return recon.Result{ID: id}, notFetched, nil
 		case terr != nil && ctx.Err() != nil:
 			return c.failed(r, err, attempt-1, lastStatus, true), cutShort, nil
 		case terr != nil:
-			r, retryAfter, err = Result{ID: id}, "", terr
+			r, retryAfter, err = recon.Result{ID: id}, "", terr
 		default:
 			r, retryAfter, err = c.attempt(ctx, id, b)
 		}
@@ -322,9 +324,9 @@ func answeredOrDown(err error, code int) outcome {
 	return answered
 }
 
-// failed makes the final Result of a fetch that ended with err after attempts attempts;
+// failed makes the final recon.Result of a fetch that ended with err after attempts attempts;
 // stopped means retries were cut short by the end of the run.
-func (c *Client) failed(r Result, err error, attempts, lastStatus int, stopped bool) Result {
+func (c *Client) failed(r recon.Result, err error, attempts, lastStatus int, stopped bool) recon.Result {
 	reason := err.Error()
 	var ae *AuthError
 	if attempts > 1 && !errors.As(err, &ae) {
@@ -337,7 +339,7 @@ func (c *Client) failed(r Result, err error, attempts, lastStatus int, stopped b
 	if stopped {
 		reason += ", retries stopped"
 	}
-	r.Class = Error
+	r.Class = recon.Error
 	r.Err = reason
 	r.Attempts = attempts
 	r.HTTPStatus = lastStatus
@@ -347,7 +349,7 @@ func (c *Client) failed(r Result, err error, attempts, lastStatus int, stopped b
 }
 
 // scrub removes any credential a server may have echoed into text kept from its answer.
-func (c *Client) scrub(r *Result) {
+func (c *Client) scrub(r *recon.Result) {
 	if r.Err == "" && r.Message == "" && r.Detail == "" {
 		return
 	}
@@ -376,10 +378,6 @@ func (c *Client) scrubText(s string) string {
 		s = strings.ReplaceAll(s, sec, "[redacted]")
 	}
 	return s
-}
-
-func notFetchedResult(id, why string) Result {
-	return Result{ID: id, Class: Error, Err: "not fetched: " + why}
 }
 
 // bufPool holds body buffers between requests; the common body is a few KiB.
@@ -430,7 +428,7 @@ func escapeID(id string) string {
 // answer, or a bad body, which a retry will not mend); otherwise err is a *transportError,
 // *StatusError, *AuthError or the body-size error, and r carries what was seen (status,
 // message, detail). retryAfter is the answer's Retry-After header.
-func (c *Client) attempt(ctx context.Context, id string, b *bearer) (r Result, retryAfter string, err error) {
+func (c *Client) attempt(ctx context.Context, id string, b *bearer) (r recon.Result, retryAfter string, err error) {
 	r.ID = id
 	// The attempt outlives a cancelled run: an answer on its way is worth keeping, and the
 	// Timeout bounds the wait for it.

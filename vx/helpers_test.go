@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"context"
 	"encoding/json"
 	"net/http"
@@ -138,10 +140,10 @@ func noSecret(t testing.TB, what, s string, secrets ...string) {
 
 // collect runs c over ids and returns the emitted results, checking that each index came
 // once and in order.
-func collect(t testing.TB, ctx context.Context, c *Client, ids []string, prior func(int) (Result, bool)) ([]Result, error) {
+func collect(t testing.TB, ctx context.Context, c *Client, ids []string, prior func(int) (recon.Result, bool)) ([]recon.Result, error) {
 	t.Helper()
-	out := make([]Result, 0, len(ids))
-	err := c.Run(ctx, ids, prior, func(i int, r *Result) error {
+	out := make([]recon.Result, 0, len(ids))
+	err := c.Run(ctx, ids, prior, func(i int, r *recon.Result) error {
 		if i != len(out) {
 			t.Errorf("emit index %d, want %d", i, len(out))
 		}

@@ -1,4 +1,4 @@
-package batch_test
+package vx_test
 
 import (
 	"context"
@@ -7,7 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // Run fetches ids with bounded concurrency and emits the classified results in input order.
@@ -28,12 +29,12 @@ func ExampleClient_Run() {
 	}))
 	defer api.Close()
 
-	c, err := batch.New(batch.Config{BaseURL: api.URL, Credentials: batch.Credentials{Token: "example"}})
+	c, err := vx.New(vx.Config{BaseURL: api.URL, Credentials: vx.Credentials{Token: "example"}})
 	if err != nil {
 		panic(err)
 	}
 	ids := []string{"a-1", "b-2", "c-3", "d-4"}
-	err = c.Run(context.Background(), ids, nil, func(i int, r *batch.Result) error {
+	err = c.Run(context.Background(), ids, nil, func(i int, r *recon.Result) error {
 		fmt.Println(strings.TrimSpace(r.ID + " " + string(r.Class) + " " + r.Err))
 		return nil
 	})

@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -99,7 +101,7 @@ func TestOAuthRenewal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Class != Pass {
+		if r.Class != recon.Pass {
 			t.Errorf("%+v", r)
 		}
 	}
@@ -114,7 +116,7 @@ func TestOAuth401Renews(t *testing.T) {
 	api := &oauthAPI{lifetime: func(int) int { return 3600 }, revoked: func(n int) bool { return n == 1 }}
 	srv := newServer(t, api.handler(t))
 	r := newClient(t, oauthConfig(srv.URL)).Fetch(context.Background(), "x")
-	if r.Class != Pass || r.Attempts != 2 {
+	if r.Class != recon.Pass || r.Attempts != 2 {
 		t.Errorf("got %+v", r)
 	}
 	if api.issued.Load() != 2 {
@@ -134,7 +136,7 @@ func TestOAuth401BurstRenewsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Class != Pass {
+		if r.Class != recon.Pass {
 			t.Errorf("%+v", r)
 		}
 	}

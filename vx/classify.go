@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -106,7 +108,7 @@ func checkResponse(code int, body []byte) error {
 // Classify classifies one complete answer, the status code and the whole body, for the id
 // that was asked, exactly as Fetch does once retries and transport failures are behind it.
 // It lets benchmarks and tools replay recorded answers without a server.
-func Classify(id string, status int, body []byte) Result { return decode(id, status, body) }
+func Classify(id string, status int, body []byte) recon.Result { return decode(id, status, body) }
 
 // decode classifies one complete answer: the status code and the whole body of one attempt,
 // for the id that was asked. It is the single place that applies SPEC's classification table;
@@ -116,26 +118,26 @@ func Classify(id string, status int, body []byte) Result { return decode(id, sta
 // The top-level status is compared after trimming white space and without regard to case
 // ("pass" is PASS): the documented values are upper case, and a server that changes case has
 // not changed its meaning. Any other value, the empty one included, is an error.
-func decode(id string, code int, body []byte) Result {
-	r := Result{ID: id, HTTPStatus: code}
+func decode(id string, code int, body []byte) recon.Result {
+	r := recon.Result{ID: id, HTTPStatus: code}
 	if err := checkResponse(code, body); err != nil {
-		r.Class = Error
+		r.Class = recon.Error
 		r.Err = err.Error()
 		r.Message, r.Detail = parseErrorBody(body)
 		return r
 	}
 	switch code {
 	case 202:
-		r.Class = InProgress
+		r.Class = recon.InProgress
 		r.Message, r.Detail = parseErrorBody(body)
 		return r
 	case 404:
-		r.Class = NotFound
+		r.Class = recon.NotFound
 		r.Message, r.Detail = parseErrorBody(body)
 		return r
 	}
 	if !isObject(body) {
-		r.Class = Error
+		r.Class = recon.Error
 		if len(strings.TrimSpace(string(body))) == 0 {
 			r.Err = "bad JSON: empty body"
 		} else {
@@ -143,32 +145,32 @@ func decode(id string, code int, body []byte) Result {
 		}
 		return r
 	}
-	s := new(Session)
+	s := new(recon.Session)
 	if !decodeSession(body, s) {
 		// Not the common shape: encoding/json decides, and words the error.
-		*s = Session{}
+		*s = recon.Session{}
 		if err := json.Unmarshal(body, s); err != nil {
-			r.Class = Error
+			r.Class = recon.Error
 			r.Err = "bad JSON: " + clip(strings.TrimPrefix(jsonReason(err), "json: "), maxReason)
 			return r
 		}
 	}
 	if s.RequestID != id {
-		// Another session's data must not stand under the id asked: no Session, only the reason.
-		r.Class = Error
+		// Another session's data must not stand under the id asked: no recon.Session, only the reason.
+		r.Class = recon.Error
 		r.Err = fmt.Sprintf("request_id mismatch: got %q", clip(s.RequestID, maxReason))
 		return r
 	}
 	r.Session = s
 	switch strings.ToUpper(strings.TrimSpace(s.Status)) {
 	case "PASS":
-		r.Class = Pass
+		r.Class = recon.Pass
 	case "FAIL":
-		r.Class = Fail
+		r.Class = recon.Fail
 	case "PENDING", "REVIEW":
-		r.Class = InProgress
+		r.Class = recon.InProgress
 	default:
-		r.Class = Error
+		r.Class = recon.Error
 		r.Err = fmt.Sprintf("undocumented status %q", clip(s.Status, maxReason))
 	}
 	return r

@@ -1,4 +1,4 @@
-package batch
+package vx
 
 import (
 	"context"
@@ -24,7 +24,7 @@ const (
 // Credentials says how requests are authorised: a static bearer Token, or an OAuth2 client
 // (ClientID and ClientSecret) whose tokens come from AuthURL. With neither, requests carry no
 // Authorization header (main insists on credentials for a real API; the simulator needs
-// none). No credential ever appears in an error or a Result made by this package.
+// none). No credential ever appears in an error or a recon.Result made by this package.
 type Credentials struct {
 	Token                  string // static bearer token, or
 	ClientID, ClientSecret string // OAuth2 client credentials

@@ -1,10 +1,11 @@
-package batch
+package vx
 
 import (
 	"encoding/json"
 	"reflect"
 	"testing"
 
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/sim"
 )
 
@@ -34,7 +35,7 @@ var fastJSONSeeds = []string{
 }
 
 // FuzzDecodeSession checks the fast path against encoding/json: whenever it takes a body,
-// the Session must be exactly what json.Unmarshal makes of it, and json.Unmarshal must accept
+// the recon.Session must be exactly what json.Unmarshal makes of it, and json.Unmarshal must accept
 // the body too.
 func FuzzDecodeSession(f *testing.F) {
 	for _, s := range fastJSONSeeds {
@@ -45,11 +46,11 @@ func FuzzDecodeSession(f *testing.F) {
 		f.Add(sim.SessionBody(sim.ID(c, 7)))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var fast Session
+		var fast recon.Session
 		if !decodeSession(body, &fast) {
 			return
 		}
-		var slow Session
+		var slow recon.Session
 		if err := json.Unmarshal(body, &slow); err != nil {
 			t.Fatalf("fast path took %q, json.Unmarshal refuses it: %v", body, err)
 		}
@@ -68,11 +69,11 @@ func TestDecodeSessionTakesCommonBodies(t *testing.T) {
 	}
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
-			var s Session
+			var s recon.Session
 			if !decodeSession(body, &s) {
 				t.Fatalf("fast path refused %s", body)
 			}
-			var want Session
+			var want recon.Session
 			if err := json.Unmarshal(body, &want); err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +83,7 @@ func TestDecodeSessionTakesCommonBodies(t *testing.T) {
 		})
 	}
 	for _, body := range []string{`{"status":"P\u0041SS"}`, `{"Status":"PASS"}`, `{"status":5}`, `{"a":1,"a":2,"status":"x","status":"y"}`} {
-		if decodeSession([]byte(body), new(Session)) {
+		if decodeSession([]byte(body), new(recon.Session)) {
 			t.Errorf("fast path took %s", body)
 		}
 	}

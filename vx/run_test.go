@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"context"
 	"errors"
 	"fmt"
@@ -38,7 +40,7 @@ func TestRunOrderAndConcurrency(t *testing.T) {
 			cfg := testConfig(srv.URL)
 			cfg.Concurrency = conc
 			var onResult atomic.Int64
-			cfg.OnResult = func(r *Result) { onResult.Add(1) }
+			cfg.OnResult = func(r *recon.Result) { onResult.Add(1) }
 			ids := makeIDs(400)
 			res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 			if err != nil {
@@ -46,9 +48,9 @@ func TestRunOrderAndConcurrency(t *testing.T) {
 			}
 			for i, r := range res {
 				id := ids[i]
-				want := []Class{Pass, Fail, InProgress}[id[len(id)-1]%3]
+				want := []recon.Class{recon.Pass, recon.Fail, recon.InProgress}[id[len(id)-1]%3]
 				if strings.HasSuffix(id, "7") {
-					want = NotFound
+					want = recon.NotFound
 				}
 				if r.Class != want {
 					t.Errorf("%s: %s %s", ids[i], r.Class, r.Err)
@@ -72,11 +74,11 @@ func TestRunWindow(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.Concurrency, cfg.Window = 4, 6
 	var produced atomic.Int64
-	cfg.OnResult = func(*Result) { produced.Add(1) }
+	cfg.OnResult = func(*recon.Result) { produced.Add(1) }
 	c := newClient(t, cfg)
 	ids := makeIDs(120)
 	emitted, maxHeld := int64(0), int64(0)
-	err := c.Run(context.Background(), ids, nil, func(i int, r *Result) error {
+	err := c.Run(context.Background(), ids, nil, func(i int, r *recon.Result) error {
 		if i%10 == 0 {
 			time.Sleep(20 * time.Millisecond) // let the workers run ahead as far as they can
 		}
@@ -100,23 +102,23 @@ func TestRunPrior(t *testing.T) {
 	srv := newServer(t, pass)
 	cfg := testConfig(srv.URL)
 	var onResult atomic.Int64
-	cfg.OnResult = func(*Result) { onResult.Add(1) }
+	cfg.OnResult = func(*recon.Result) { onResult.Add(1) }
 	ids := makeIDs(50)
-	prior := func(i int) (Result, bool) {
+	prior := func(i int) (recon.Result, bool) {
 		if i%2 == 0 {
-			return Result{ID: ids[i], Class: Fail, Attempts: 7}, true
+			return recon.Result{ID: ids[i], Class: recon.Fail, Attempts: 7}, true
 		}
-		return Result{}, false
+		return recon.Result{}, false
 	}
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, prior)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range res {
-		if i%2 == 0 && (r.Class != Fail || r.Attempts != 7) {
+		if i%2 == 0 && (r.Class != recon.Fail || r.Attempts != 7) {
 			t.Errorf("%d: prior result changed: %+v", i, r)
 		}
-		if i%2 == 1 && r.Class != Pass {
+		if i%2 == 1 && r.Class != recon.Pass {
 			t.Errorf("%d: %+v", i, r)
 		}
 	}
@@ -154,7 +156,7 @@ func TestRunCancel(t *testing.T) {
 	var pass, notFetched int
 	for _, r := range res {
 		switch {
-		case r.Class == Pass:
+		case r.Class == recon.Pass:
 			pass++
 		case r.Err == "not fetched: interrupted" && r.Attempts == 0:
 			notFetched++
@@ -172,7 +174,7 @@ func TestRunCancel(t *testing.T) {
 
 func TestRunEmpty(t *testing.T) {
 	c := newClient(t, testConfig("http://127.0.0.1:1"))
-	if err := c.Run(context.Background(), nil, nil, func(int, *Result) error {
+	if err := c.Run(context.Background(), nil, nil, func(int, *recon.Result) error {
 		t.Error("emit called")
 		return nil
 	}); err != nil {
@@ -185,7 +187,7 @@ func TestRunEmitError(t *testing.T) {
 	c := newClient(t, testConfig(srv.URL))
 	boom := errors.New("disk full")
 	calls := 0
-	err := c.Run(context.Background(), makeIDs(500), nil, func(i int, r *Result) error {
+	err := c.Run(context.Background(), makeIDs(500), nil, func(i int, r *recon.Result) error {
 		calls++
 		if i == 5 {
 			return boom
@@ -315,7 +317,7 @@ func TestRunRetriesShareTheRate(t *testing.T) {
 	cfg.Rate, cfg.Retries = 20, 5
 	start := time.Now()
 	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(2), nil)
-	if err != nil || res[0].Class != Pass || res[1].Class != Pass {
+	if err != nil || res[0].Class != recon.Pass || res[1].Class != recon.Pass {
 		t.Fatalf("Run = %v, %+v", err, res)
 	}
 	// 5 requests at 20/s: at least 4 gaps of 50 ms.
@@ -332,7 +334,7 @@ func TestRunConcurrentResultsAreComplete(t *testing.T) {
 	cfg.Concurrency, cfg.Window = 32, 33
 	var mu sync.Mutex
 	seen := map[string]bool{}
-	cfg.OnResult = func(r *Result) {
+	cfg.OnResult = func(r *recon.Result) {
 		mu.Lock()
 		defer mu.Unlock()
 		if seen[r.ID] {
@@ -346,7 +348,7 @@ func TestRunConcurrentResultsAreComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, r := range res {
-		if r.Class != Pass || r.Session == nil || r.Session.RequestID != ids[i] {
+		if r.Class != recon.Pass || r.Session == nil || r.Session.RequestID != ids[i] {
 			t.Fatalf("%d: %+v", i, r)
 		}
 	}

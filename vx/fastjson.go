@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"bytes"
 	"unicode/utf8"
 )
@@ -14,11 +16,11 @@ import (
 // twice and goes through reflection for every field); this takes a fraction of that.
 // FuzzDecodeSession checks it against json.Unmarshal.
 //
-// The strings of a small body's Session share one copy of the body, one allocation instead of
+// The strings of a small body's recon.Session share one copy of the body, one allocation instead of
 // one per field. A large body (documents, additional data the report never reads) gets its
-// strings copied one by one: a Session can wait in the reorder window behind a slow id, and it
+// strings copied one by one: a recon.Session can wait in the reorder window behind a slow id, and it
 // must not pin megabytes it does not use.
-func decodeSession(body []byte, s *Session) bool {
+func decodeSession(body []byte, s *recon.Session) bool {
 	d := fastDec{b: body}
 	if len(body) <= sharedBodyMax {
 		d.s = string(body)
@@ -46,7 +48,7 @@ func (d *fastDec) text(start, end int) string {
 // fastDec is a cursor over a body.
 type fastDec struct {
 	b []byte
-	s string // the same bytes, for the strings of the Session
+	s string // the same bytes, for the strings of the recon.Session
 	i int
 }
 
@@ -345,7 +347,7 @@ func known(keys []string, set func(d *fastDec, k int) bool) field {
 	}
 }
 
-func (d *fastDec) session(s *Session) field {
+func (d *fastDec) session(s *recon.Session) field {
 	return known(sessionKeys, func(d *fastDec, k int) bool {
 		switch k {
 		case 0:
@@ -369,20 +371,20 @@ func (d *fastDec) session(s *Session) field {
 				s.Plus = nil
 				return true
 			}
-			s.Plus = new(Plus)
+			s.Plus = new(recon.Plus)
 			return d.object(1, d.plus(s.Plus))
 		default:
 			if d.literal("null") {
 				s.Journey = nil
 				return true
 			}
-			s.Journey = new(Journey)
+			s.Journey = new(recon.Journey)
 			return d.object(1, d.journey(s.Journey))
 		}
 	})
 }
 
-func (d *fastDec) plus(p *Plus) field {
+func (d *fastDec) plus(p *recon.Plus) field {
 	return known(plusKeys, func(d *fastDec, k int) bool {
 		switch k {
 		case 0:
@@ -411,8 +413,8 @@ func (d *fastDec) plus(p *Plus) field {
 	})
 }
 
-// flex decodes a FlexString as its UnmarshalJSON does.
-func (d *fastDec) flex(dst *FlexString) bool {
+// flex decodes a recon.FlexString as its UnmarshalJSON does.
+func (d *fastDec) flex(dst *recon.FlexString) bool {
 	switch {
 	case d.literal("null"):
 		*dst = ""
@@ -427,19 +429,19 @@ func (d *fastDec) flex(dst *FlexString) bool {
 	if d.i < len(d.b) && d.b[d.i] == '"' {
 		s, ok := d.plainText()
 		if ok {
-			*dst = FlexString(s)
+			*dst = recon.FlexString(s)
 		}
 		return ok
 	}
 	start := d.i
 	_, ok := d.number()
 	if ok {
-		*dst = FlexString(d.text(start, d.i))
+		*dst = recon.FlexString(d.text(start, d.i))
 	}
 	return ok
 }
 
-func (d *fastDec) journey(j *Journey) field {
+func (d *fastDec) journey(j *recon.Journey) field {
 	return known(journeyKeys, func(d *fastDec, k int) bool {
 		if k == 1 { // json.RawMessage keeps the value's bytes, whatever they are
 			start := d.i
@@ -453,9 +455,9 @@ func (d *fastDec) journey(j *Journey) field {
 			j.Stops = nil
 			return true
 		}
-		j.Stops = []Stop{}
+		j.Stops = []recon.Stop{}
 		return d.array(2, func(d *fastDec) bool {
-			j.Stops = append(j.Stops, Stop{})
+			j.Stops = append(j.Stops, recon.Stop{})
 			if d.literal("null") {
 				return true
 			}
@@ -464,7 +466,7 @@ func (d *fastDec) journey(j *Journey) field {
 	})
 }
 
-func (d *fastDec) stop(st *Stop) field {
+func (d *fastDec) stop(st *recon.Stop) field {
 	return known(stopKeys, func(d *fastDec, k int) bool {
 		switch k {
 		case 0:

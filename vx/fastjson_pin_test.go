@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"runtime"
 	"strings"
 	"testing"
@@ -14,10 +16,10 @@ func TestLargeBodyNotPinned(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	kept := make([]*Session, n)
+	kept := make([]*recon.Session, n)
 	for i := range kept {
 		b := []byte(body) // a fresh body each time, as from the network
-		s := new(Session)
+		s := new(recon.Session)
 		if !decodeSession(b, s) {
 			t.Fatal("fast path refused a plain body")
 		}

@@ -1,4 +1,4 @@
-package batch_test
+package vx_test
 
 import (
 	"context"
@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // TestEchoedTokenNeverLeaks: a server that echoes the Authorization header into its error text
@@ -25,8 +26,8 @@ func TestEchoedTokenNeverLeaks(t *testing.T) {
 	t.Cleanup(srv.Close)
 	var mu sync.Mutex
 	var retryTexts []string
-	c, err := batch.New(batch.Config{
-		BaseURL: srv.URL, Credentials: batch.Credentials{Token: token}, Retries: 2,
+	c, err := vx.New(vx.Config{
+		BaseURL: srv.URL, Credentials: vx.Credentials{Token: token}, Retries: 2,
 		BackoffMin: time.Millisecond, BackoffMax: time.Millisecond,
 		OnRetry: func(id string, attempt int, err error, wait time.Duration) {
 			mu.Lock()
@@ -38,7 +39,7 @@ func TestEchoedTokenNeverLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := c.Fetch(context.Background(), "abc")
-	if r.Class != batch.Error || r.Attempts != 3 || len(retryTexts) != 2 {
+	if r.Class != recon.Error || r.Attempts != 3 || len(retryTexts) != 2 {
 		t.Fatalf("result %+v, %d retry logs", r, len(retryTexts))
 	}
 	for _, s := range append(retryTexts, r.Err, r.Message, r.Detail) {

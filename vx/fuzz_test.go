@@ -1,11 +1,13 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"testing"
 )
 
 // FuzzDecode feeds the result decoder any status and body: it never panics, always picks
-// one of Classes, and sets Err exactly when the class is Error.
+// one of recon.Classes, and sets Err exactly when the class is Error.
 func FuzzDecode(f *testing.F) {
 	const id = "19fe3b9e-384e-41d1-bded-8de9ef3abacb"
 	f.Add(id, 200, sessionBody(id, "PASS"))
@@ -25,13 +27,13 @@ func FuzzDecode(f *testing.F) {
 		if r.Class.Index() < 0 {
 			t.Fatalf("class %q not in Classes", r.Class)
 		}
-		if (r.Class == Error) != (r.Err != "") {
+		if (r.Class == recon.Error) != (r.Err != "") {
 			t.Fatalf("class %q with Err %q", r.Class, r.Err)
 		}
 		if r.ID != id || r.HTTPStatus != code {
 			t.Fatalf("ID %q, status %d", r.ID, r.HTTPStatus)
 		}
-		if r.Class == Pass || r.Class == Fail {
+		if r.Class == recon.Pass || r.Class == recon.Fail {
 			if code != 200 || r.Session == nil || r.Session.RequestID != id {
 				t.Fatalf("final class %s from %d %q", r.Class, code, body)
 			}

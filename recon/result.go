@@ -1,4 +1,4 @@
-package batch
+package recon
 
 import (
 	"bytes"
@@ -7,36 +7,8 @@ import (
 	"time"
 )
 
-// Class is the classification of one request id.
-type Class string
-
-// The classes, as SPEC names them.
-const (
-	Pass       Class = "PASS"
-	Fail       Class = "FAIL"
-	InProgress Class = "IN PROGRESS"
-	NotFound   Class = "NOT FOUND"
-	Error      Class = "error"
-)
-
-// Classes lists every class in report order.
-var Classes = []Class{Pass, Fail, InProgress, NotFound, Error}
-
-// Final reports whether a result of this class will not change and need not be asked again.
-func (c Class) Final() bool { return c == Pass || c == Fail }
-
-// Index returns the position of c in Classes, or -1.
-func (c Class) Index() int {
-	for i, k := range Classes {
-		if k == c {
-			return i
-		}
-	}
-	return -1
-}
-
 // Result is the classified answer for one request id. A failed fetch is a Result too, with
-// Class Error and the reason in Err.
+// Class Error and the reason in Err. The JSON form is the journal's line.
 type Result struct {
 	ID         string    `json:"id"`
 	Class      Class     `json:"class"`
@@ -52,7 +24,12 @@ type Result struct {
 	PII string `json:"pii,omitempty"`
 }
 
-// Session is the part of a 200 session-result body that vxrecon uses.
+// NotFetched is the result of an id that was never asked: Class Error, "not fetched: why".
+func NotFetched(id, why string) Result {
+	return Result{ID: id, Class: Error, Err: "not fetched: " + why}
+}
+
+// Session is the part of a 200 session-result body that vxrecon uses (docs/api/).
 type Session struct {
 	RequestID string   `json:"request_id"`
 	Status    string   `json:"status"`

@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"context"
 	"errors"
 	"fmt"
@@ -29,7 +31,7 @@ var ErrAPIUnavailable = errors.New("API unavailable")
 //   - BreakerThreshold results in a row ended as retryable failures: the error wraps
 //     ErrAPIUnavailable;
 //   - emit returns an error: Run returns it without emitting further.
-func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (Result, bool), emit func(i int, r *Result) error) error {
+func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (recon.Result, bool), emit func(i int, r *recon.Result) error) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -60,7 +62,7 @@ func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (Resul
 		switch out {
 		case notFetched:
 			cut.Store(true)
-			w.put(i, notFetchedResult(id, why()))
+			w.put(i, recon.NotFetched(id, why()))
 			return nil
 		case cutShort:
 			cut.Store(true)
@@ -122,7 +124,7 @@ func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (Resul
 				}
 			}
 			cut.Store(true)
-			w.put(i, notFetchedResult(id, why()))
+			w.put(i, recon.NotFetched(id, why()))
 		}
 	}()
 
@@ -157,14 +159,14 @@ type window struct {
 	mu     sync.Mutex
 	space  sync.Cond // the dispatcher waits here for room
 	ready  sync.Cond // emit waits here for slot next
-	slots  []Result
+	slots  []recon.Result
 	full   []bool
 	next   int // the index emit waits for or is emitting
 	closed bool
 }
 
 func newWindow(n int) *window {
-	w := &window{slots: make([]Result, n), full: make([]bool, n)}
+	w := &window{slots: make([]recon.Result, n), full: make([]bool, n)}
 	w.space.L = &w.mu
 	w.ready.L = &w.mu
 	return w
@@ -181,7 +183,7 @@ func (w *window) reserve(i int) bool {
 }
 
 // put stores the result for a reserved index.
-func (w *window) put(i int, r Result) {
+func (w *window) put(i int, r recon.Result) {
 	w.mu.Lock()
 	k := i % len(w.slots)
 	w.slots[k], w.full[k] = r, true
@@ -192,7 +194,7 @@ func (w *window) put(i int, r Result) {
 }
 
 // take waits for the result of index i, which must be next.
-func (w *window) take(i int) Result {
+func (w *window) take(i int) recon.Result {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	k := i % len(w.slots)
@@ -200,7 +202,7 @@ func (w *window) take(i int) Result {
 		w.ready.Wait()
 	}
 	r := w.slots[k]
-	w.slots[k] = Result{}
+	w.slots[k] = recon.Result{}
 	return r
 }
 

@@ -1,6 +1,8 @@
-package batch
+package vx
 
 import (
+	"github.com/vxrecon/vxrecon/recon"
+
 	"context"
 	"errors"
 	"net/http"
@@ -72,7 +74,7 @@ func TestFetchClassification(t *testing.T) {
 		name      string
 		handler   http.HandlerFunc
 		cfg       func(*Config)
-		class     Class
+		class     recon.Class
 		err       string // wanted Err, exactly; "~x" = contains x
 		attempts  int
 		code      int
@@ -81,49 +83,49 @@ func TestFetchClassification(t *testing.T) {
 		maxWall   time.Duration
 		serverHit int64
 	}{
-		{name: "200 PASS", handler: session("PASS"), class: Pass, attempts: 1, code: 200, session: true},
-		{name: "200 FAIL", handler: session("FAIL"), class: Fail, attempts: 1, code: 200, session: true},
-		{name: "200 PENDING", handler: session("PENDING"), class: InProgress, attempts: 1, code: 200, session: true},
-		{name: "200 REVIEW", handler: session("REVIEW"), class: InProgress, attempts: 1, code: 200, session: true},
-		{name: "200 status in other case and spaces", handler: session(" pass\t"), class: Pass, attempts: 1, code: 200, session: true},
-		{name: "202 with body", handler: status(202, body202), class: InProgress, attempts: 1, code: 202, message: "IN PROGRESS"},
-		{name: "202 without body", handler: status(202, ""), class: InProgress, attempts: 1, code: 202},
-		{name: "202 with a non-JSON body", handler: status(202, "<html>"), class: InProgress, attempts: 1, code: 202},
-		{name: "404", handler: status(404, body404), class: NotFound, attempts: 1, code: 404, message: "NOT FOUND"},
-		{name: "500 after retries", handler: status(500, body500), class: Error, err: "http 500: INTERNAL SERVER ERROR after 3 attempts",
+		{name: "200 PASS", handler: session("PASS"), class: recon.Pass, attempts: 1, code: 200, session: true},
+		{name: "200 FAIL", handler: session("FAIL"), class: recon.Fail, attempts: 1, code: 200, session: true},
+		{name: "200 PENDING", handler: session("PENDING"), class: recon.InProgress, attempts: 1, code: 200, session: true},
+		{name: "200 REVIEW", handler: session("REVIEW"), class: recon.InProgress, attempts: 1, code: 200, session: true},
+		{name: "200 status in other case and spaces", handler: session(" pass\t"), class: recon.Pass, attempts: 1, code: 200, session: true},
+		{name: "202 with body", handler: status(202, body202), class: recon.InProgress, attempts: 1, code: 202, message: "IN PROGRESS"},
+		{name: "202 without body", handler: status(202, ""), class: recon.InProgress, attempts: 1, code: 202},
+		{name: "202 with a non-JSON body", handler: status(202, "<html>"), class: recon.InProgress, attempts: 1, code: 202},
+		{name: "404", handler: status(404, body404), class: recon.NotFound, attempts: 1, code: 404, message: "NOT FOUND"},
+		{name: "500 after retries", handler: status(500, body500), class: recon.Error, err: "http 500: INTERNAL SERVER ERROR after 3 attempts",
 			attempts: 3, code: 500, message: "INTERNAL SERVER ERROR", serverHit: 3},
-		{name: "500 without retries", handler: status(500, body500), cfg: func(c *Config) { c.Retries = 0 }, class: Error,
+		{name: "500 without retries", handler: status(500, body500), cfg: func(c *Config) { c.Retries = 0 }, class: recon.Error,
 			err: "http 500: INTERNAL SERVER ERROR", attempts: 1, code: 500, message: "INTERNAL SERVER ERROR", serverHit: 1},
-		{name: "429 every time", handler: status(429, ""), class: Error, err: "http 429 after 3 attempts", attempts: 3, code: 429},
-		{name: "408 then 200", handler: steps(status(408, ""), session("PASS")), class: Pass, attempts: 2, code: 200, session: true},
-		{name: "502 then 200", handler: steps(status(502, ""), session("FAIL")), class: Fail, attempts: 2, code: 200, session: true},
-		{name: "503 then 200", handler: steps(status(503, ""), session("PASS")), class: Pass, attempts: 2, code: 200, session: true},
-		{name: "504 then 504 then 200", handler: steps(status(504, ""), status(504, ""), session("PASS")), class: Pass, attempts: 3, code: 200, session: true},
-		{name: "400 not retried", handler: status(400, `{"message":"BAD REQUEST"}`), class: Error, err: "http 400: BAD REQUEST", attempts: 1, code: 400, message: "BAD REQUEST", serverHit: 1},
-		{name: "400 without body", handler: status(400, ""), class: Error, err: "http 400", attempts: 1, code: 400},
-		{name: "501 not retried", handler: status(501, ""), class: Error, err: "http 501", attempts: 1, code: 501},
-		{name: "204 is not an answer", handler: status(204, ""), class: Error, err: "http 204", attempts: 1, code: 204},
-		{name: "401 with a static token", handler: status(401, ""), class: Error, err: "credentials refused (http 401)", attempts: 1, code: 401, serverHit: 1},
-		{name: "403 with a static token", handler: status(403, ""), class: Error, err: "credentials refused (http 403)", attempts: 1, code: 403},
-		{name: "bad JSON", handler: raw(`{nope`), class: Error, err: "~bad JSON: ", attempts: 1, code: 200, serverHit: 1},
-		{name: "truncated JSON", handler: raw(`{"request_id":"` + id + `","status":"PA`), class: Error, err: "bad JSON: truncated JSON", attempts: 1, code: 200},
-		{name: "trailing garbage", handler: raw(string(sessionBody(id, "PASS")) + `x`), class: Error, err: "~bad JSON: ", attempts: 1, code: 200},
-		{name: "two objects", handler: raw(`{"request_id":"` + id + `","status":"PASS"}{}`), class: Error, err: "~bad JSON: ", attempts: 1, code: 200},
-		{name: "JSON null", handler: raw(`null`), class: Error, err: "bad JSON: not an object", attempts: 1, code: 200},
-		{name: "JSON array", handler: raw(`[]`), class: Error, err: "bad JSON: not an object", attempts: 1, code: 200},
-		{name: "empty 200", handler: raw(``), class: Error, err: "bad JSON: empty body", attempts: 1, code: 200},
-		{name: "status of the wrong type", handler: raw(`{"request_id":"` + id + `","status":1}`), class: Error, err: "~bad JSON: ", attempts: 1, code: 200},
-		{name: "request_id mismatch", handler: raw(string(sessionBody("other-id", "PASS"))), class: Error,
+		{name: "429 every time", handler: status(429, ""), class: recon.Error, err: "http 429 after 3 attempts", attempts: 3, code: 429},
+		{name: "408 then 200", handler: steps(status(408, ""), session("PASS")), class: recon.Pass, attempts: 2, code: 200, session: true},
+		{name: "502 then 200", handler: steps(status(502, ""), session("FAIL")), class: recon.Fail, attempts: 2, code: 200, session: true},
+		{name: "503 then 200", handler: steps(status(503, ""), session("PASS")), class: recon.Pass, attempts: 2, code: 200, session: true},
+		{name: "504 then 504 then 200", handler: steps(status(504, ""), status(504, ""), session("PASS")), class: recon.Pass, attempts: 3, code: 200, session: true},
+		{name: "400 not retried", handler: status(400, `{"message":"BAD REQUEST"}`), class: recon.Error, err: "http 400: BAD REQUEST", attempts: 1, code: 400, message: "BAD REQUEST", serverHit: 1},
+		{name: "400 without body", handler: status(400, ""), class: recon.Error, err: "http 400", attempts: 1, code: 400},
+		{name: "501 not retried", handler: status(501, ""), class: recon.Error, err: "http 501", attempts: 1, code: 501},
+		{name: "204 is not an answer", handler: status(204, ""), class: recon.Error, err: "http 204", attempts: 1, code: 204},
+		{name: "401 with a static token", handler: status(401, ""), class: recon.Error, err: "credentials refused (http 401)", attempts: 1, code: 401, serverHit: 1},
+		{name: "403 with a static token", handler: status(403, ""), class: recon.Error, err: "credentials refused (http 403)", attempts: 1, code: 403},
+		{name: "bad JSON", handler: raw(`{nope`), class: recon.Error, err: "~bad JSON: ", attempts: 1, code: 200, serverHit: 1},
+		{name: "truncated JSON", handler: raw(`{"request_id":"` + id + `","status":"PA`), class: recon.Error, err: "bad JSON: truncated JSON", attempts: 1, code: 200},
+		{name: "trailing garbage", handler: raw(string(sessionBody(id, "PASS")) + `x`), class: recon.Error, err: "~bad JSON: ", attempts: 1, code: 200},
+		{name: "two objects", handler: raw(`{"request_id":"` + id + `","status":"PASS"}{}`), class: recon.Error, err: "~bad JSON: ", attempts: 1, code: 200},
+		{name: "JSON null", handler: raw(`null`), class: recon.Error, err: "bad JSON: not an object", attempts: 1, code: 200},
+		{name: "JSON array", handler: raw(`[]`), class: recon.Error, err: "bad JSON: not an object", attempts: 1, code: 200},
+		{name: "empty 200", handler: raw(``), class: recon.Error, err: "bad JSON: empty body", attempts: 1, code: 200},
+		{name: "status of the wrong type", handler: raw(`{"request_id":"` + id + `","status":1}`), class: recon.Error, err: "~bad JSON: ", attempts: 1, code: 200},
+		{name: "request_id mismatch", handler: raw(string(sessionBody("other-id", "PASS"))), class: recon.Error,
 			err: `request_id mismatch: got "other-id"`, attempts: 1, code: 200, session: false},
-		{name: "request_id missing", handler: raw(`{"status":"PASS"}`), class: Error, err: `request_id mismatch: got ""`, attempts: 1, code: 200, session: false},
-		{name: "undocumented status", handler: session("MAYBE"), class: Error, err: `undocumented status "MAYBE"`, attempts: 1, code: 200, session: true},
-		{name: "empty status", handler: session(""), class: Error, err: `undocumented status ""`, attempts: 1, code: 200, session: true},
+		{name: "request_id missing", handler: raw(`{"status":"PASS"}`), class: recon.Error, err: `request_id mismatch: got ""`, attempts: 1, code: 200, session: false},
+		{name: "undocumented status", handler: session("MAYBE"), class: recon.Error, err: `undocumented status "MAYBE"`, attempts: 1, code: 200, session: true},
+		{name: "empty status", handler: session(""), class: recon.Error, err: `undocumented status ""`, attempts: 1, code: 200, session: true},
 		{name: "body over the limit", handler: raw(strings.Repeat(" ", 2000)), cfg: func(c *Config) { c.MaxBody = 1024 },
-			class: Error, err: "body over 1 KiB", attempts: 1, code: 200},
+			class: recon.Error, err: "body over 1 KiB", attempts: 1, code: 200},
 		{name: "no answer", handler: hang(&srv), cfg: func(c *Config) { c.Timeout = 200 * time.Millisecond; c.Retries = 1 },
-			class: Error, err: "timeout (200ms) after 2 attempts", attempts: 2, maxWall: 2 * time.Second},
+			class: recon.Error, err: "timeout (200ms) after 2 attempts", attempts: 2, maxWall: 2 * time.Second},
 		{name: "no answer, one attempt", handler: hang(&srv), cfg: func(c *Config) { c.Timeout = 100 * time.Millisecond; c.Retries = 0 },
-			class: Error, err: "timeout after 100ms", attempts: 1, maxWall: time.Second},
+			class: recon.Error, err: "timeout after 100ms", attempts: 1, maxWall: time.Second},
 		{name: "stall mid-body", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", "500")
 			w.WriteHeader(200)
@@ -131,13 +133,13 @@ func TestFetchClassification(t *testing.T) {
 			http.NewResponseController(w).Flush()
 			hang(&srv)(w, r)
 		}, cfg: func(c *Config) { c.Timeout = 200 * time.Millisecond; c.Retries = 0 },
-			class: Error, err: "timeout after 200ms", attempts: 1, code: 200, maxWall: 2 * time.Second},
-		{name: "connection closed", handler: hijack(""), class: Error, err: "~connection error: ", attempts: 3},
-		{name: "connection closed then 200", handler: steps(hijack(""), session("PASS")), class: Pass, attempts: 2, code: 200, session: true},
+			class: recon.Error, err: "timeout after 200ms", attempts: 1, code: 200, maxWall: 2 * time.Second},
+		{name: "connection closed", handler: hijack(""), class: recon.Error, err: "~connection error: ", attempts: 3},
+		{name: "connection closed then 200", handler: steps(hijack(""), session("PASS")), class: recon.Pass, attempts: 2, code: 200, session: true},
 		{name: "short Content-Length", handler: hijack("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"request_id\":"),
-			class: Error, err: "truncated body after 3 attempts", attempts: 3, code: 200},
+			class: recon.Error, err: "truncated body after 3 attempts", attempts: 3, code: 200},
 		{name: "short Content-Length then 200", handler: steps(hijack("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"), session("PASS")),
-			class: Pass, attempts: 2, code: 200, session: true},
+			class: recon.Pass, attempts: 2, code: 200, session: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,7 +196,7 @@ func TestFetchSessionFields(t *testing.T) {
 	c := newClient(t, testConfig(srv.URL))
 	r := c.Fetch(context.Background(), "abc-1")
 	s := r.Session
-	if r.Class != Pass || s == nil {
+	if r.Class != recon.Pass || s == nil {
 		t.Fatalf("got %+v", r)
 	}
 	if s.FirstName != "Jane" || s.Reference != "ref-1" || s.DOB != "19900101" {
@@ -282,7 +284,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 				waits = append(waits, wait)
 			}
 			r := newClient(t, cfg).Fetch(context.Background(), "x")
-			if r.Class != Pass || r.Attempts != 2 {
+			if r.Class != recon.Pass || r.Attempts != 2 {
 				t.Errorf("got %s after %d attempts (%s)", r.Class, r.Attempts, r.Err)
 			}
 			if len(waits) != 1 || waits[0] != tt.want {
@@ -309,7 +311,7 @@ func TestRequestShape(t *testing.T) {
 			cfg := testConfig(srv.URL + tt.base)
 			cfg.UserAgent = "vxrecon-test/1"
 			r := newClient(t, cfg).Fetch(context.Background(), tt.id)
-			if r.Class != NotFound {
+			if r.Class != recon.NotFound {
 				t.Fatalf("got %+v", r)
 			}
 			if len(srv.uris) != 1 || srv.uris[0] != tt.uri {
@@ -336,7 +338,7 @@ func TestFetchCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r := c.Fetch(ctx, "x")
-	if r.Class != Error || r.Err != "not fetched: interrupted" || r.Attempts != 0 {
+	if r.Class != recon.Error || r.Err != "not fetched: interrupted" || r.Attempts != 0 {
 		t.Errorf("got %+v", r)
 	}
 	if srv.hits.Load() != 0 {
@@ -370,7 +372,7 @@ func TestInFlightSurvivesCancel(t *testing.T) {
 		pass(w, r)
 	})
 	r := newClient(t, testConfig(srv.URL)).Fetch(ctx, "x")
-	if r.Class != Pass {
+	if r.Class != recon.Pass {
 		t.Errorf("got %+v", r)
 	}
 }

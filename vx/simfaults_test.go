@@ -1,4 +1,4 @@
-package batch_test
+package vx_test
 
 import (
 	"context"
@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vxrecon/vxrecon/batch"
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/sim"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // TestSimulatorFaults runs every behaviour of the built-in simulator through the real client:
@@ -23,10 +24,10 @@ func TestSimulatorFaults(t *testing.T) {
 	// answer (hang, stall) meet a short timeout, which is their point; every case that does
 	// answer meets a timeout far beyond its answer time, so a busy machine (a slow 8 MiB read
 	// under the race detector) cannot turn an answer into a timeout.
-	newClient := func(timeout time.Duration) *batch.Client {
-		c, err := batch.New(batch.Config{
+	newClient := func(timeout time.Duration) *vx.Client {
+		c, err := vx.New(vx.Config{
 			BaseURL:       srv.URL,
-			Credentials:   batch.Credentials{Token: "sim-faults-token"},
+			Credentials:   vx.Credentials{Token: "sim-faults-token"},
 			Concurrency:   8,
 			Timeout:       timeout,
 			Retries:       2,
@@ -82,7 +83,7 @@ func TestSimulatorFaults(t *testing.T) {
 			if took > bound {
 				t.Errorf("took %s, want at most %s", took, bound)
 			}
-			if (r.Class == batch.Error) != (r.Err != "") {
+			if (r.Class == recon.Error) != (r.Err != "") {
 				t.Errorf("class %s with error %q", r.Class, r.Err)
 			}
 			if w := reason[c]; w != "" && !strings.Contains(r.Err, w) {
