@@ -11,7 +11,7 @@ import (
 func cmdSimulate(ctx context.Context, args []string, e *env) int {
 	addr := "127.0.0.1:8080"
 	var latency time.Duration
-	fs := newFlagSet("simulate", "vxrecon simulate [-addr 127.0.0.1:8080]", e.stderr,
+	fs := newFlagSet("simulate", "vxrecon simulate [-addr 127.0.0.1:8080]", false,
 		"Serves the simulated VX API until interrupted. Any bearer token is accepted.\n"+
 			"Try: VXRECON_TOKEN=x vxrecon run -input ids.csv -out r.xlsx -base-url http://127.0.0.1:8080\n")
 	fs.StringVar(&addr, "addr", addr, "`host:port` to listen on")

@@ -24,8 +24,11 @@ func showBar(mode string, stderrIsTTY bool, term string) bool {
 	return stderrIsTTY && term != "dumb"
 }
 
-// tracker counts results as they are emitted. It draws the bar on a terminal and, in JSON
-// mode, logs a progress line about every 10 s.
+// progressEvery is how often a JSON progress line is logged.
+const progressEvery = 10 * time.Second
+
+// tracker counts answers as they arrive (it is the job's Progress). It draws the bar on a
+// terminal and, in JSON mode, logs a progress line about every 10 s.
 type tracker struct {
 	mu     sync.Mutex
 	total  int
@@ -39,12 +42,19 @@ type tracker struct {
 	stopped sync.WaitGroup
 }
 
-func newTracker(total int) *tracker {
-	return &tracker{total: total, start: time.Now(), stop: make(chan struct{})}
+func newTracker() *tracker {
+	return &tracker{start: time.Now(), stop: make(chan struct{})}
 }
 
-// add counts one emitted result.
-func (t *tracker) add(c recon.Class) {
+// Start sets the number of ids to classify.
+func (t *tracker) Start(total int) {
+	t.mu.Lock()
+	t.total = total
+	t.mu.Unlock()
+}
+
+// Answer counts one answer.
+func (t *tracker) Answer(c recon.Class) {
 	t.mu.Lock()
 	t.done++
 	t.counts.Add(c)
@@ -78,8 +88,12 @@ func (s snapshot) bar(width int) string {
 	if s.total > 0 {
 		frac = float64(s.done) / float64(s.total)
 	}
-	text := fmt.Sprintf(" %d/%d %3.0f%% %.0f/s ETA %s  PASS %d FAIL %d IN PROGRESS %d NOT FOUND %d error %d",
-		s.done, s.total, frac*100, s.rate, s.eta, s.counts[0], s.counts[1], s.counts[2], s.counts[3], s.counts[4])
+	var b strings.Builder
+	fmt.Fprintf(&b, " %d/%d %3.0f%% %.0f/s ETA %s ", s.done, s.total, frac*100, s.rate, s.eta)
+	for i, c := range recon.Classes {
+		fmt.Fprintf(&b, " %s %d", c, s.counts[i])
+	}
+	text := b.String()
 	n := width - len(text) - 2
 	if n > 40 {
 		n = 40
@@ -113,10 +127,12 @@ func (t *tracker) run(log zerolog.Logger, bar io.Writer, logEvery time.Duration)
 				t.draw()
 			case <-logC:
 				s := t.snapshot()
-				log.Info().Int("done", s.done).Int("total", s.total).
-					Float64("rate", float64(int(s.rate*10))/10).Float64("eta_s", s.eta.Seconds()).
-					Int("pass", s.counts[0]).Int("fail", s.counts[1]).Int("in_progress", s.counts[2]).
-					Int("not_found", s.counts[3]).Int("error", s.counts[4]).Msg("progress")
+				ev := log.Info().Int("done", s.done).Int("total", s.total).
+					Float64("rate", float64(int(s.rate*10))/10).Float64("eta_s", s.eta.Seconds())
+				for i, c := range recon.Classes {
+					ev = ev.Int(strings.ToLower(c.Key()), s.counts[i])
+				}
+				ev.Msg("progress")
 			}
 		}
 	}()

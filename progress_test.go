@@ -40,9 +40,10 @@ func (s *syncBuffer) String() string {
 func TestProgressLines(t *testing.T) {
 	var buf syncBuffer
 	log := newLogger(&buf, "json", "info", false)
-	trk := newTracker(10)
-	trk.add(recon.Pass)
-	trk.add(recon.Error)
+	trk := newTracker()
+	trk.Start(10)
+	trk.Answer(recon.Pass)
+	trk.Answer(recon.Error)
 	trk.run(log, nil, 20*time.Millisecond)
 	time.Sleep(70 * time.Millisecond)
 	trk.finish()

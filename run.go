@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/vxrecon/vxrecon/job"
 )
 
 // env is what a command receives from the outside world; nothing else reads the process state.
@@ -39,8 +41,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stdout, usageText)
 		fmt.Fprint(stdout, "\nFlags of vxrecon run (each also settable by its env var; a flag wins):\n")
 		fs := flag.NewFlagSet("run", flag.ContinueOnError)
-		runFlags(fs, &jobConfig{})
-		printFlags(stdout, fs)
+		c, o := runDefaults()
+		runFlags(fs, &c, &o)
+		printFlags(stdout, fs, true)
 		return exitOK
 	default:
 		fmt.Fprintf(stderr, "vxrecon: unknown command %q\n\n%s", args[0], usageText)
@@ -48,12 +51,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 }
 
-// Exit codes, as SPEC "Exit codes and files" defines them.
+// The exit codes, as docs/SPEC.md "Exit codes and files" defines them (job owns them).
 const (
-	exitOK         = 0 // workbook written, every id classified, errors within -max-error-rate
-	exitIncomplete = 1 // workbook written but errors over the limit, or interrupted or cut short
-	exitUsage      = 2 // bad usage or bad input: nothing requested, nothing written
-	exitAuth       = 3 // credentials refused
+	exitOK         = job.ExitOK
+	exitIncomplete = job.ExitIncomplete
+	exitUsage      = job.ExitUsage
+	exitAuth       = job.ExitAuth
 )
 
 const usageText = `vxrecon reconciles VX identity-verification results into one Excel workbook.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/vxrecon/vxrecon/pii"
 	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 )
@@ -89,7 +90,7 @@ var errorsWidths = []float64{10, 38, 60, 13, 11}
 
 // Options configure a Workbook; the zero value is a usable default.
 type Options struct {
-	PII          string    // "mask" (default when ""), "omit" or "full"
+	PII          pii.Mode  // how personal fields appear; "" is pii.Mask
 	MaxRows      int       // rows per sheet including the header; 0 means MaxSheetRows
 	InputColumns []string  // headers of the input's other columns, shown as "Input: NAME"
 	Title        string    // document title
@@ -110,7 +111,7 @@ type Options struct {
 type Workbook struct {
 	f       *excelize.File
 	opt     Options
-	pii     piiMode
+	pii     pii.Mode
 	st      *styles
 	results *sheet
 	journey *sheet
@@ -126,7 +127,7 @@ type Workbook struct {
 // NewWorkbook creates the five sheets in order and starts streaming Results, Journeys and
 // Errors. Close it when done, whether or not WriteTo was called.
 func NewWorkbook(opt Options) (*Workbook, error) {
-	pii, err := parsePII(opt.PII)
+	mode, err := pii.ParseMode(string(opt.PII))
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +142,7 @@ func NewWorkbook(opt Options) (*Workbook, error) {
 		return nil, fmt.Errorf("workbook: %w", err)
 	}
 	f := excelize.NewFile(excelize.Options{TmpDir: opt.TempDir})
-	w := &Workbook{f: f, opt: opt, pii: pii, sp: sp}
+	w := &Workbook{f: f, opt: opt, pii: mode, sp: sp}
 	if err := w.init(); err != nil {
 		_ = f.Close()
 		_ = sp.close()
@@ -257,11 +258,11 @@ func (w *Workbook) AddResult(rec *recon.Record, r *recon.Result, d *report.Deriv
 	if sess != nil {
 		b.text(rcStatus, sess.Status, 0)
 		b.text(rcReference, sess.Reference, 0)
-		b.text(rcFirstName, w.pii.apply("name", Sanitize(sess.FirstName)), 0)
-		b.text(rcLastName, w.pii.apply("name", Sanitize(sess.LastName)), 0)
-		b.text(rcEmail, w.pii.apply("email", Sanitize(sess.Email)), 0)
-		b.text(rcPhone, w.pii.apply("phone", Sanitize(sess.Phone)), 0)
-		b.text(rcDOB, w.pii.apply("dob", Sanitize(sess.DOB)), 0)
+		b.text(rcFirstName, w.pii.Show(pii.Name, Sanitize(sess.FirstName)), 0)
+		b.text(rcLastName, w.pii.Show(pii.Name, Sanitize(sess.LastName)), 0)
+		b.text(rcEmail, w.pii.Show(pii.Email, Sanitize(sess.Email)), 0)
+		b.text(rcPhone, w.pii.Show(pii.Phone, Sanitize(sess.Phone)), 0)
+		b.text(rcDOB, w.pii.Show(pii.DOB, Sanitize(sess.DOB)), 0)
 		stops := 0
 		if sess.Journey != nil {
 			stops = len(sess.Journey.Stops)

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,8 +158,14 @@ func buildWorkbook(t testing.TB, opt Options, invalid []recon.Invalid, items []w
 		}
 	}
 	path := filepath.Join(t.TempDir(), "report.xlsx")
-	err = WriteFileAtomic(path, 0o600, func(dst io.Writer) error { return w.WriteTo(dst, s) })
+	out, err := os.Create(path)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteTo(out, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

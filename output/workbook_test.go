@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"github.com/vxrecon/vxrecon/pii"
 	"io"
 	"math"
 	"os"
@@ -443,7 +444,7 @@ func TestWorkbookControlAndLongText(t *testing.T) {
 func TestWorkbookPII(t *testing.T) {
 	full := []string{fixFirst, fixLast, fixEmail, fixPhone, fixDOB}
 	tests := []struct {
-		mode string
+		mode pii.Mode
 		want []string
 	}{
 		{"", []string{"J***", "D***", "j***@example.com", "***-***-7890", "1990-**-**"}},
@@ -452,7 +453,7 @@ func TestWorkbookPII(t *testing.T) {
 		{"full", full},
 	}
 	for _, tt := range tests {
-		t.Run("mode="+tt.mode, func(t *testing.T) {
+		t.Run("mode="+string(tt.mode), func(t *testing.T) {
 			path := buildWorkbook(t, Options{PII: tt.mode}, nil, []wbItem{passItem()}, fixtureSummary())
 			f := openWorkbook(t, path)
 			r := sheetRows(t, f, "Results", 15)[1]

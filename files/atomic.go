@@ -1,4 +1,7 @@
-package output
+// Package files writes the files a run leaves behind safely: whole or not at all (a temporary
+// file beside the target, synced and renamed), into a folder checked beforehand, and never
+// over another file of the same run.
+package files
 
 import (
 	"bufio"
@@ -9,12 +12,12 @@ import (
 	"path/filepath"
 )
 
-// WriteFileAtomic writes a file whole or not at all, so a run that fails or is killed halfway
+// WriteAtomic writes a file whole or not at all, so a run that fails or is killed halfway
 // never leaves a half-written workbook where finance expects one: write gets a buffered
 // temporary file beside path (same folder, so the rename cannot cross file systems), which is
 // synced, given perm and renamed over path. On any error the temporary file is removed and an
 // existing file at path is left untouched.
-func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
+func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".vxrecon-*.tmp")
 	if err != nil {

@@ -1,4 +1,8 @@
-package output
+// Package journal keeps the resume journal: an append-only JSON-lines file of every answer, so
+// that a rerun after a crash or an interruption asks the API only for what is missing. It
+// also holds the journal's personal-data policy: a line keeps personal fields only as the
+// run's -pii shows them, and an answer is reused only by a run that shows no more.
+package journal
 
 import (
 	"bufio"
@@ -11,16 +15,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vxrecon/vxrecon/pii"
 	"github.com/vxrecon/vxrecon/recon"
 )
 
 // Journal is an append-only JSON-lines file of every answer, one recon.Result a line. A rerun
 // with the same journal reuses the final answers (PASS, FAIL) and asks again for the rest.
+// Personal fields are kept only as the mode given to Open shows them, and Lookup returns
+// only answers kept with at least that much detail.
 //
 // Only the offset of each reusable line is kept in memory, not the result itself, so resuming
 // a million-id run costs a map of ids, not a copy of every answer.
 type Journal struct {
 	f     *os.File
+	mode  pii.Mode
 	final map[string]int64 // id -> offset of its latest final line
 
 	mu    sync.Mutex
@@ -45,14 +53,15 @@ const journalSyncEvery = time.Second
 // errNotJournal refuses a file that is not a vxrecon journal.
 var errNotJournal = errors.New("not a vxrecon journal (JSON lines of answers); refusing to append to it")
 
-// OpenJournal opens or creates the journal at path and indexes its final answers. A torn last
-// line (the process died mid-write) is cut off so that new lines start clean.
-func OpenJournal(path string) (*Journal, error) {
+// Open opens or creates the journal at path and indexes its final answers. A torn last line
+// (the process died mid-write) is cut off so that new lines start clean. mode is the run's
+// -pii: what Append keeps of personal fields and what Lookup may reuse.
+func Open(path string, mode pii.Mode) (*Journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
-	j := &Journal{f: f, final: make(map[string]int64), done: make(chan struct{})}
+	j := &Journal{f: f, mode: mode, final: make(map[string]int64), done: make(chan struct{})}
 	end, err := j.load()
 	if err != nil {
 		f.Close()
@@ -116,7 +125,7 @@ func (j *Journal) index(line []byte, off int64) error {
 		return nil
 	}
 	var l recon.Result
-	if err := json.Unmarshal(line, &l); err != nil || l.ID == "" || l.Class.Index() < 0 {
+	if err := json.Unmarshal(line, &l); err != nil || l.ID == "" || !l.Class.Valid() {
 		if j.Lines == 0 {
 			return errNotJournal
 		}
@@ -134,16 +143,18 @@ func (j *Journal) index(line []byte, off int64) error {
 // Reusable returns how many ids have a final answer in the journal.
 func (j *Journal) Reusable() int { return len(j.final) }
 
-// Lookup returns the final answer recorded for id, if any.
+// Lookup returns the final answer recorded for id, if there is one this run may reuse: kept
+// with at least the personal detail the run's mode shows.
 func (j *Journal) Lookup(id string) (recon.Result, bool) {
 	off, ok := j.final[id]
 	if !ok {
 		return recon.Result{}, false
 	}
 	r, err := j.readAt(off)
-	if err != nil || r.ID != id {
+	if err != nil || r.ID != id || !r.Class.Final() || !pii.Mode(r.PII).Keeps(j.mode) {
 		return recon.Result{}, false
 	}
+	r.PII = ""
 	return r, true
 }
 
@@ -158,10 +169,10 @@ func (j *Journal) readAt(off int64) (recon.Result, error) {
 	return r, err
 }
 
-// Append records one answer. It is safe for concurrent use; lines reach the disk within about
-// journalSyncEvery.
+// Append records one answer, its personal fields as the journal's mode shows them. It is safe
+// for concurrent use; lines reach the disk within about journalSyncEvery.
 func (j *Journal) Append(r *recon.Result) error {
-	b, err := json.Marshal(r)
+	b, err := json.Marshal(j.entry(r))
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", r.ID, err)
 	}
@@ -229,4 +240,17 @@ func (j *Journal) close() error {
 		err = fmt.Errorf("close journal: %w", cerr)
 	}
 	return err
+}
+
+// entry returns r as the journal keeps it: personal fields only as the workbook shows them, so
+// the journal lying on disk holds no more personal data than the report. (Masking is
+// idempotent, so a reused answer masks the same way again.)
+func (j *Journal) entry(r *recon.Result) *recon.Result {
+	if j.mode == pii.Full || r.Session == nil {
+		return r
+	}
+	c := *r
+	c.PII = string(j.mode)
+	c.Session = j.mode.Session(r.Session)
+	return &c
 }

@@ -1,18 +1,20 @@
-package output
+package journal
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/vxrecon/vxrecon/pii"
 	"github.com/vxrecon/vxrecon/recon"
 )
 
 func TestJournalResume(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "run.jsonl")
-	j, err := OpenJournal(path)
+	j, err := Open(path, pii.Full)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func TestJournalResume(t *testing.T) {
 	fmt.Fprint(f, `{"id":"f","class":"PA`)
 	f.Close()
 
-	j, err = OpenJournal(path)
+	j, err = Open(path, pii.Full)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestJournalResume(t *testing.T) {
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
 	}
-	j, err = OpenJournal(path)
+	j, err = Open(path, pii.Full)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +91,7 @@ func TestJournalResume(t *testing.T) {
 }
 
 func TestJournalOpenError(t *testing.T) {
-	_, err := OpenJournal(filepath.Join(t.TempDir(), "missing", "run.jsonl"))
+	_, err := Open(filepath.Join(t.TempDir(), "missing", "run.jsonl"), pii.Mask)
 	if err == nil {
 		t.Fatal("want an error for a journal in a missing folder")
 	}
@@ -110,7 +112,7 @@ func TestJournalRefusesOtherFiles(t *testing.T) {
 			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			j, err := OpenJournal(path)
+			j, err := Open(path, pii.Full)
 			if err == nil {
 				j.Close()
 				t.Fatal("want an error")
@@ -123,7 +125,7 @@ func TestJournalRefusesOtherFiles(t *testing.T) {
 	// A journal torn on its very first line is still a journal.
 	path := filepath.Join(t.TempDir(), "torn.jsonl")
 	os.WriteFile(path, []byte(`{"id":"a","cla`), 0o600)
-	j, err := OpenJournal(path)
+	j, err := Open(path, pii.Full)
 	if err != nil {
 		t.Fatalf("torn first line: %v", err)
 	}
@@ -131,4 +133,61 @@ func TestJournalRefusesOtherFiles(t *testing.T) {
 		t.Errorf("torn=%d reusable=%d", j.Torn, j.Reusable())
 	}
 	j.Close()
+}
+
+// TestJournalPersonalData: a line keeps personal fields only as the journal's mode shows them,
+// and an answer is reused only by a run that shows no more than was kept.
+func TestJournalPersonalData(t *testing.T) {
+	person := recon.Result{ID: "p", Class: recon.Pass, Attempts: 1, Session: &recon.Session{
+		RequestID: "p", Status: "PASS", FirstName: "Jane", LastName: "Doe",
+		Email: "jane.doe@example.com", Phone: "555-123-7890", DOB: "19900101",
+	}}
+	for _, tc := range []struct {
+		kept      pii.Mode
+		wantFirst string
+		reusedBy  map[pii.Mode]bool
+	}{
+		{pii.Mask, "J***", map[pii.Mode]bool{pii.Omit: true, pii.Mask: true, pii.Full: false}},
+		{pii.Omit, "", map[pii.Mode]bool{pii.Omit: true, pii.Mask: false, pii.Full: false}},
+		{pii.Full, "Jane", map[pii.Mode]bool{pii.Omit: true, pii.Mask: true, pii.Full: true}},
+	} {
+		t.Run(string(tc.kept), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "run.jsonl")
+			j, err := Open(path, tc.kept)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := person
+			if err := j.Append(&r); err != nil {
+				t.Fatal(err)
+			}
+			if err := j.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if person.Session.FirstName != "Jane" {
+				t.Fatal("Append changed the caller's result")
+			}
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.kept != pii.Full && (strings.Contains(string(raw), "Jane") || strings.Contains(string(raw), "jane.doe")) {
+				t.Errorf("journal kept under %s holds the full name: %s", tc.kept, raw)
+			}
+			for mode, want := range tc.reusedBy {
+				j, err := Open(path, mode)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, ok := j.Lookup("p")
+				j.Close()
+				if ok != want {
+					t.Errorf("kept %s, run %s: reused %v, want %v", tc.kept, mode, ok, want)
+				}
+				if ok && got.Session.FirstName != tc.wantFirst {
+					t.Errorf("kept %s: first name %q, want %q", tc.kept, got.Session.FirstName, tc.wantFirst)
+				}
+			}
+		})
+	}
 }

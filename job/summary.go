@@ -1,4 +1,4 @@
-package output
+package job
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package output
+package files
 
 import (
 	"errors"
@@ -26,13 +26,13 @@ func leftoverFiles(t *testing.T, dir string, keep ...string) []string {
 	return out
 }
 
-func TestWriteFileAtomic(t *testing.T) {
+func TestWriteAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.xlsx")
 	write := func(s string) func(io.Writer) error {
 		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
 	}
-	if err := WriteFileAtomic(path, 0o600, write("first")); err != nil {
+	if err := WriteAtomic(path, 0o600, write("first")); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
@@ -45,7 +45,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	if got := string(readFileT(t, path)); got != "first" {
 		t.Errorf("content = %q", got)
 	}
-	if err := WriteFileAtomic(path, 0o600, write("second")); err != nil {
+	if err := WriteAtomic(path, 0o600, write("second")); err != nil {
 		t.Fatal(err)
 	}
 	if got := string(readFileT(t, path)); got != "second" {
@@ -54,7 +54,7 @@ func TestWriteFileAtomic(t *testing.T) {
 
 	t.Run("failed write leaves the old file", func(t *testing.T) {
 		boom := errors.New("boom")
-		err := WriteFileAtomic(path, 0o600, func(w io.Writer) error {
+		err := WriteAtomic(path, 0o600, func(w io.Writer) error {
 			_, _ = io.WriteString(w, strings.Repeat("half", 100000))
 			return boom
 		})
@@ -70,7 +70,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	})
 	t.Run("failed write leaves nothing new", func(t *testing.T) {
 		p := filepath.Join(dir, "new.xlsx")
-		if err := WriteFileAtomic(p, 0o600, func(io.Writer) error { return io.ErrUnexpectedEOF }); err == nil {
+		if err := WriteAtomic(p, 0o600, func(io.Writer) error { return io.ErrUnexpectedEOF }); err == nil {
 			t.Fatal("no error")
 		}
 		if l := leftoverFiles(t, dir, "report.xlsx"); len(l) > 0 {
@@ -85,7 +85,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(sub, "x"), nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteFileAtomic(sub, 0o600, write("x")); err == nil {
+		if err := WriteAtomic(sub, 0o600, write("x")); err == nil {
 			t.Fatal("renamed over a folder")
 		}
 		if l := leftoverFiles(t, dir, "report.xlsx", "sub"); len(l) > 0 {
@@ -93,7 +93,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		}
 	})
 	t.Run("missing folder", func(t *testing.T) {
-		if err := WriteFileAtomic(filepath.Join(dir, "nope", "r.xlsx"), 0o600, write("x")); err == nil {
+		if err := WriteAtomic(filepath.Join(dir, "nope", "r.xlsx"), 0o600, write("x")); err == nil {
 			t.Fatal("no error")
 		}
 	})
@@ -139,4 +139,13 @@ func TestCheckWritable(t *testing.T) {
 	if l := leftoverFiles(t, dir, "file", "ro"); len(l) > 0 {
 		t.Errorf("left behind: %q", l)
 	}
+}
+
+func readFileT(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

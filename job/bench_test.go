@@ -1,4 +1,4 @@
-package main
+package job
 
 import (
 	"io"
@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkResultPath measures what the job does for one id once its answer is in, the same
-// calls as runJob (recordResult): decode and classify the body, derive the journey
+// calls as Run (recordResult): decode and classify the body, derive the journey
 // figures, add them to the running aggregates and write the Results and Journeys rows.
 // Bodies are the simulator's PASS answers (1 to 4 journey stops), 1,024 different ids in turn.
 // HTTP is left out (see bench/bench.sh for the whole run, and BenchmarkRun in ./vx).

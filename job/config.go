@@ -1,0 +1,172 @@
+package job
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vxrecon/vxrecon/files"
+	"github.com/vxrecon/vxrecon/pii"
+	"github.com/vxrecon/vxrecon/vx"
+)
+
+// Config is everything one run needs. main fills it from flags and environment variables
+// (docs/SPEC.md "Commands"); the demo and tests fill it directly. The zero values of the
+// tuning fields take the client's defaults.
+type Config struct {
+	Input     string // the input's path, "-" for stdin (the caller opens it)
+	InputName string // the input as messages and the Summary name it: a base name or "stdin"
+	Column    string // header of the id column; "" = detected
+
+	Out         string // the workbook
+	Journal     string // JSON-lines journal of every answer; "" = none
+	SummaryJSON string // machine-readable summary; "" = none
+	PII         pii.Mode
+	MaxRows     int // rows per sheet, header included; 0 = Excel's limit (tests lower it)
+
+	BaseURL   string
+	AllowHTTP bool // plain http:// to a host that is not loopback
+
+	// Credentials, exactly one of: a static bearer Token, or an OAuth2 client.
+	Token                  string
+	ClientID, ClientSecret string
+	AuthURL                string
+
+	Concurrency  int
+	Rate         float64
+	Timeout      time.Duration
+	Retries      int
+	MaxErrorRate float64
+
+	// Backoff tunes the waits between attempts (the demo and tests shorten them).
+	Backoff Backoff
+
+	Version string // vxrecon's version, for the Summary and the User-Agent
+}
+
+// The API's default addresses (docs/api/NOTES.md).
+const (
+	DefaultBaseURL = "https://vx.dcams.app"
+	DefaultAuthURL = vx.DefaultAuthURL
+)
+
+// Backoff tunes the client's waits; zero values take the client's defaults.
+type Backoff struct {
+	Min, Max      time.Duration // capped exponential backoff with full jitter
+	RetryAfterMax time.Duration // the longest Retry-After honoured
+}
+
+// Validate checks the values that need no I/O and says what is wrong in the words of the
+// command line (flag names), so main can print it as it is.
+func (c *Config) Validate() error {
+	switch {
+	case c.Input == "":
+		return errors.New("-input is required (a CSV path, or - for stdin)")
+	case c.Out == "":
+		return errors.New("-out is required (the .xlsx to write)")
+	case !strings.EqualFold(filepath.Ext(c.Out), ".xlsx"):
+		return fmt.Errorf("-out %s: the workbook name must end in .xlsx", c.Out)
+	case c.Concurrency < 1 || c.Concurrency > 1024:
+		return fmt.Errorf("-concurrency %d: want 1..1024", c.Concurrency)
+	case c.Rate < 0:
+		return fmt.Errorf("-rate %g: want 0 (no limit) or more", c.Rate)
+	case c.Timeout <= 0:
+		return fmt.Errorf("-timeout %s: want a positive duration such as 30s", c.Timeout)
+	case c.Retries < 0 || c.Retries > 100:
+		return fmt.Errorf("-retries %d: want 0..100", c.Retries)
+	case c.MaxErrorRate < 0 || c.MaxErrorRate > 1:
+		return fmt.Errorf("-max-error-rate %g: want a share between 0 and 1", c.MaxErrorRate)
+	}
+	if _, err := pii.ParseMode(string(c.PII)); err != nil {
+		return fmt.Errorf("-pii %q: want mask, omit or full", c.PII)
+	}
+	if err := c.checkFiles(); err != nil {
+		return err
+	}
+	if c.ClientID != "" {
+		if err := checkURL("-auth-url", c.AuthURL, c.AllowHTTP); err != nil {
+			return err
+		}
+	}
+	return checkURL("-base-url", c.BaseURL, c.AllowHTTP)
+}
+
+// checkFiles refuses two flags that name the same file: an output written over the input or
+// over another output would destroy it.
+func (c *Config) checkFiles() error {
+	files := []struct{ flag, path string }{
+		{"-input", c.Input}, {"-out", c.Out}, {"-journal", c.Journal}, {"-summary-json", c.SummaryJSON},
+	}
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			if a.path != "" && a.path != "-" && filepath.Clean(a.path) == filepath.Clean(b.path) {
+				return fmt.Errorf("%s and %s name the same file %s", a.flag, b.flag, a.path)
+			}
+		}
+	}
+	return nil
+}
+
+// checkURL allows https anywhere and plain http only to a loopback host (or with
+// allowHTTP): a bearer token or a client secret must not cross a network in clear text by
+// accident.
+func checkURL(flagName, raw string, allowHTTP bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%s %q: want an absolute URL such as https://vx.dcams.app", flagName, raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s must not hold credentials: use the VXRECON_* variables", flagName)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if allowHTTP || vx.IsLoopback(u) {
+			return nil
+		}
+		return fmt.Errorf("%s %s: plain http only to a loopback host (or add -allow-http)", flagName, u.Redacted())
+	default:
+		return fmt.Errorf("%s %q: want http or https", flagName, raw)
+	}
+}
+
+// apiHost is the base URL as the report shows it: scheme and host only.
+func apiHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// checkOutputs finds before the first request what would stop the files being written after
+// the last one.
+func (c *Config) checkOutputs() error {
+	if fi, err := os.Stat(c.Out); err == nil && fi.IsDir() {
+		return fmt.Errorf("-out %s is a folder", c.Out)
+	}
+	if err := files.CheckWritable(filepath.Dir(c.Out)); err != nil {
+		return err
+	}
+	if c.SummaryJSON != "" {
+		if err := files.CheckWritable(filepath.Dir(c.SummaryJSON)); err != nil {
+			return fmt.Errorf("-summary-json: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *Config) credentials() vx.Credentials {
+	if c.Token != "" {
+		return vx.Credentials{Token: c.Token}
+	}
+	if c.ClientID == "" && c.ClientSecret == "" {
+		return vx.Credentials{}
+	}
+	return vx.Credentials{ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthURL: c.AuthURL, Audience: vx.DefaultAudience}
+}

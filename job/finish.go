@@ -1,0 +1,121 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/vxrecon/vxrecon/files"
+	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/report"
+	"github.com/vxrecon/vxrecon/vx"
+)
+
+// finish decides how the run ended, writes the workbook and the summary JSON, and logs the
+// done line. runErr is fetch's error.
+func (r *run) finish(ctx context.Context, runErr error) Outcome {
+	c := r.c
+	facts := report.Facts{
+		Started:  r.started,
+		Finished: time.Now().UTC(),
+		Input:    c.InputName,
+		BaseURL:  apiHost(c.BaseURL),
+		Version:  c.Version,
+		Complete: runErr == nil,
+	}
+	status, reason := r.stopped(ctx, runErr)
+	facts.Reason = reason
+	if errors.Is(runErr, errWorkbook) {
+		// Nothing whole can be written after the workbook itself failed.
+		r.log.Error().Err(runErr).Msg("run failed")
+		return Outcome{Status: Incomplete, Err: runErr, Reused: r.reused}
+	}
+	if r.journal != nil {
+		if err := r.journal.Close(); err != nil {
+			r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
+			status = worst(status, Incomplete)
+		}
+	}
+	sum := r.agg.Summary(facts)
+	if errs := sum.Count(recon.Error) + sum.Invalid; status == Done && errs > 0 &&
+		float64(errs) > c.MaxErrorRate*float64(sum.Results+sum.Invalid) {
+		status = TooManyErrors
+		r.log.Warn().Int("errors", errs).Float64("max_error_rate", c.MaxErrorRate).Msg("errors over -max-error-rate")
+	}
+	out := Outcome{Status: status, Summary: sum, Reused: r.reused}
+
+	if err := files.WriteAtomic(c.Out, 0o600, func(w io.Writer) error { return r.wb.WriteTo(w, &sum) }); err != nil {
+		r.log.Error().Err(err).Msg("write workbook")
+		return Outcome{Status: Incomplete, Err: err, Summary: sum, Reused: r.reused}
+	}
+	out.Workbook = true
+	if c.SummaryJSON != "" {
+		err := files.WriteAtomic(c.SummaryJSON, 0o600, func(w io.Writer) error {
+			return WriteSummaryJSON(w, &sum, out.Status.ExitCode(), c.Out)
+		})
+		if err != nil {
+			r.log.Error().Err(err).Msg("write summary JSON")
+			out.Status = worst(out.Status, Incomplete)
+		}
+	}
+	r.logDone(&out)
+	return out
+}
+
+// stopped reads fetch's error: the Status it leads to and the reason the Summary gives for
+// an INCOMPLETE run.
+func (r *run) stopped(ctx context.Context, runErr error) (Status, string) {
+	var authErr *vx.AuthError
+	switch {
+	case runErr == nil:
+		return Done, ""
+	case errors.As(runErr, &authErr):
+		r.log.Error().Err(runErr).Msg("credentials refused: stopped sending")
+		return Refused, "credentials refused"
+	case errors.Is(runErr, vx.ErrAPIUnavailable):
+		r.log.Error().Err(runErr).Msg("API unavailable: stopped sending")
+		return Incomplete, "API unavailable"
+	case ctx.Err() != nil && errors.Is(runErr, ctx.Err()):
+		r.log.Warn().Msg("interrupted: stopped sending, writing what was fetched")
+		return Incomplete, "interrupted"
+	}
+	return Incomplete, "run failed"
+}
+
+// worst keeps the more serious of two statuses: a refusal stays a refusal even when a file
+// also failed.
+func worst(a, b Status) Status {
+	if a == Refused || b == Refused {
+		return Refused
+	}
+	return max(a, b)
+}
+
+// logDone writes the one done line: counts, why the run is incomplete, and the exit code.
+func (r *run) logDone(o *Outcome) {
+	s := &o.Summary
+	ev := r.log.Info()
+	for _, c := range recon.Classes {
+		ev = ev.Int(strings.ToLower(c.Key()), s.Count(c))
+	}
+	status := "COMPLETE"
+	if !s.Facts.Complete {
+		status = "INCOMPLETE"
+	}
+	ev = ev.Int("total", s.Results).Int("duplicates", s.Duplicates).Int("invalid", s.Invalid).
+		Int("reused", o.Reused).Str("status", status)
+	if s.Facts.Reason != "" {
+		ev = ev.Str("reason", s.Facts.Reason)
+	}
+	ev.Str("workbook", r.c.Out).
+		Float64("elapsed_s", roundMillis(s.Facts.Finished.Sub(r.started))).
+		Int("exit_code", o.Status.ExitCode()).Msg("done")
+}
+
+// roundMillis is d in seconds with at most three decimals, so a log line reads 2.986, not
+// 2.9859999999999998.
+func roundMillis(d time.Duration) float64 {
+	return float64(d.Round(time.Millisecond).Milliseconds()) / 1000
+}

@@ -1,0 +1,187 @@
+// Package job is one run of vxrecon, from an opened input to the files it leaves behind: it
+// reads the ids (input), asks the VX API for each (vx), aggregates the answers (report) and
+// writes the workbook (output), the journal (journal) and the run summary. Run is the one
+// entry point; main only parses flags, builds the logger and turns the Outcome into an exit
+// code (docs/ARCHITECTURE.md).
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/journal"
+	"github.com/vxrecon/vxrecon/output"
+	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/report"
+)
+
+// Status says how a run ended.
+type Status int
+
+// The ways a run ends; ExitCode maps them to the exit codes of docs/SPEC.md.
+const (
+	Done          Status = iota // workbook written, every id classified, errors within the limit
+	TooManyErrors               // workbook written, errors over -max-error-rate
+	Incomplete                  // cut short (interrupted, API unavailable) or a file not written
+	BadInput                    // bad usage or input: nothing requested, nothing written
+	Refused                     // credentials refused
+)
+
+// Exit codes, as docs/SPEC.md "Exit codes and files" defines them.
+const (
+	ExitOK         = 0
+	ExitIncomplete = 1
+	ExitUsage      = 2
+	ExitAuth       = 3
+)
+
+// ExitCode is the process exit code of a run that ended with s.
+func (s Status) ExitCode() int {
+	switch s {
+	case Done:
+		return ExitOK
+	case BadInput:
+		return ExitUsage
+	case Refused:
+		return ExitAuth
+	}
+	return ExitIncomplete
+}
+
+// Outcome is what a run did.
+type Outcome struct {
+	Status Status
+	// Err says why a run ended BadInput (a message for the person at the command line) or
+	// why a file could not be written; nil otherwise.
+	Err      error
+	Summary  report.Summary
+	Workbook bool // the workbook was written
+	Reused   int  // answers taken from the journal instead of the API
+}
+
+// Line is the one-line summary a run prints on stdout.
+func (o *Outcome) Line(workbook string) string {
+	var b strings.Builder
+	for _, c := range recon.Classes {
+		fmt.Fprintf(&b, "%s=%d ", c.Key(), o.Summary.Count(c))
+	}
+	status := "COMPLETE"
+	if !o.Summary.Facts.Complete {
+		status = "INCOMPLETE"
+	}
+	s := o.Summary
+	fmt.Fprintf(&b, "total=%d duplicates=%d invalid=%d status=%s workbook=%s", s.Results, s.Duplicates, s.Invalid, status, workbook)
+	return b.String()
+}
+
+// Progress hears of every answer as it arrives, for a progress bar or progress lines.
+type Progress interface {
+	Start(total int)          // the number of ids to classify
+	Answer(class recon.Class) // one more id classified (fetched, reused or not fetched)
+}
+
+// Run is the whole job for a validated Config and an opened input. It never panics on bad
+// input and always returns an Outcome: a failed fetch is data in the workbook, and only bad
+// input, refused credentials, an interruption or a file that cannot be written change the
+// Status. progress may be nil.
+func Run(ctx context.Context, c Config, in io.Reader, log zerolog.Logger, progress Progress) Outcome {
+	r := &run{c: &c, log: log, progress: progress, started: time.Now().UTC()}
+	if r.progress == nil {
+		r.progress = noProgress{}
+	}
+	if err := r.prepare(ctx, in); err != nil {
+		if ctx.Err() != nil {
+			log.Warn().Err(err).Msg("interrupted before any request: nothing written")
+			return Outcome{Status: Incomplete, Err: err}
+		}
+		return Outcome{Status: BadInput, Err: err}
+	}
+	defer r.close()
+	runErr := r.fetch(ctx)
+	return r.finish(ctx, runErr)
+}
+
+// run is the state of one Run between its phases.
+type run struct {
+	c        *Config
+	log      zerolog.Logger
+	progress Progress
+	started  time.Time
+
+	batch   *input.Batch
+	journal *journal.Journal
+	wb      *output.Workbook
+	agg     *report.Aggregate
+	reused  int
+}
+
+type noProgress struct{}
+
+func (noProgress) Start(int)          {}
+func (noProgress) Answer(recon.Class) {}
+
+// prepare does everything that can be checked before the first request: bad input, an
+// unwritable output folder or a foreign journal end the run with nothing requested and
+// nothing written.
+func (r *run) prepare(ctx context.Context, in io.Reader) error {
+	b, err := readInput(ctx, in, input.Options{Name: r.c.InputName, Column: r.c.Column})
+	if err != nil {
+		return err
+	}
+	r.batch = b
+	if err := r.c.checkOutputs(); err != nil {
+		return err
+	}
+	if r.c.Journal != "" {
+		j, err := journal.Open(r.c.Journal, r.c.PII)
+		if err != nil {
+			return err
+		}
+		r.journal = j
+		if j.Torn > 0 {
+			r.log.Warn().Int("lines", j.Torn).Str("journal", r.c.Journal).Msg("journal: unreadable lines skipped")
+		}
+	}
+	return nil
+}
+
+// close releases what prepare and fetch opened; the files written stay.
+func (r *run) close() {
+	if r.journal != nil {
+		r.journal.Close()
+	}
+	if r.wb != nil {
+		r.wb.Close()
+	}
+}
+
+// readInput reads the whole input, but gives up when the run is interrupted: a stuck pipe or
+// FIFO must not make SIGINT useless.
+func readInput(ctx context.Context, in io.Reader, opt input.Options) (*input.Batch, error) {
+	type read struct {
+		b   *input.Batch
+		err error
+	}
+	done := make(chan read, 1)
+	go func() {
+		b, err := input.Read(in, opt)
+		done <- read{b, err}
+	}()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%s: interrupted while reading: %w", opt.Name, ctx.Err())
+	}
+}
+
+// errWorkbook marks a failure of the workbook itself while results stream into it: nothing
+// whole can be written after it.
+var errWorkbook = errors.New("workbook")
