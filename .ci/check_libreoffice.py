@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks the CSV files LibreOffice made from every sheet of the demo workbook: the values a
-spreadsheet program shows must be the ones the run summary and SPEC say."""
+spreadsheet program shows must be the ones the run summary and docs/SPEC.md say."""
 import csv
 import glob
 import json

@@ -194,7 +194,7 @@ func appendEscaped(dst []byte, s string) []byte {
 }
 
 // appendCellFloat formats f as excelize does: the shortest decimal, cut (not rounded) to
-// Excel's 15 significant digits.
+// Excel's 15 significant digits. Adapted from excelize (BSD-3-Clause; see NOTICE.md).
 func appendCellFloat(dst []byte, value float64) []byte {
 	start := len(dst)
 	dst = strconv.AppendFloat(dst, value, 'f', -1, 64)
@@ -237,8 +237,8 @@ var (
 )
 
 // bstrMarshal escapes text that a reader would take for an escaped character (_x0041_), as
-// excelize does for every string it writes; ported from excelize so the cells read back the
-// same.
+// excelize does for every string it writes, so the cells read back the same. Adapted from
+// excelize (BSD-3-Clause; see NOTICE.md).
 func bstrMarshal(s string) string {
 	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
 	if len(matches) == 0 {

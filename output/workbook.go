@@ -32,7 +32,7 @@ const MaxSheetRows = 1048576
 // InputPrefix heads the Results columns that carry the input's other columns.
 const InputPrefix = "Input: "
 
-// The Results columns, in SPEC order.
+// The Results columns, in the order of docs/SPEC.md "The workbook".
 const (
 	rcRow = iota
 	rcID

@@ -9,7 +9,7 @@ import (
 	"github.com/vxrecon/vxrecon/recon"
 )
 
-// documentedBody is the 200 example of api/get-session-result.md, trimmed to what the
+// documentedBody is the 200 example of docs/api/get-session-result.md, trimmed to what the
 // Session type decodes.
 const documentedBody = `{
     "fn": "John", "ln": "Doe", "dob": "19900101",

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
-// Default OAuth2 settings, from the vendor's documentation (api/NOTES.md).
+// Default OAuth2 settings, from the vendor's documentation (docs/api/NOTES.md).
 const (
 	DefaultAuthURL  = "https://auth.dcams.app/oauth/token"
 	DefaultAudience = "dcams.app"

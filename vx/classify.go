@@ -111,7 +111,7 @@ func checkResponse(code int, body []byte) error {
 func Classify(id string, status int, body []byte) recon.Result { return decode(id, status, body) }
 
 // decode classifies one complete answer: the status code and the whole body of one attempt,
-// for the id that was asked. It is the single place that applies SPEC's classification table;
+// for the id that was asked. It is the single place that applies the classification table of docs/SPEC.md;
 // retries, timeouts and transport failures are decided before it is called. Class is Error
 // exactly when Err is set.
 //
