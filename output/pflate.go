@@ -36,12 +36,20 @@ var (
 		fw, _ := flate.NewWriter(nil, flate.BestSpeed)
 		return fw
 	}}
-	pflateBufs = sync.Pool{New: func() any { return make([]byte, 0, pflateChunk) }}
+	// chunks are pooled by pointer, so that Put does not allocate a slice header every time.
+	pflateBufs = sync.Pool{New: func() any { b := make([]byte, 0, pflateChunk); return &b }}
 )
+
+func getChunk() []byte { return (*pflateBufs.Get().(*[]byte))[:0] }
+
+func putChunk(b []byte) {
+	b = b[:0]
+	pflateBufs.Put(&b)
+}
 
 func newPflateWriter(w io.Writer) (io.WriteCloser, error) {
 	n := max(runtime.GOMAXPROCS(0), 1)
-	return &pflateWriter{w: w, max: n + 1, buf: pflateBufs.Get().([]byte)[:0]}, nil
+	return &pflateWriter{w: w, max: n + 1, buf: getChunk()}, nil
 }
 
 func (p *pflateWriter) Write(b []byte) (int, error) {
@@ -71,7 +79,7 @@ func (p *pflateWriter) submit() error {
 		}
 	}
 	job := &pflateJob{in: p.buf}
-	p.buf = pflateBufs.Get().([]byte)[:0]
+	p.buf = getChunk()
 	done := make(chan *pflateJob, 1)
 	p.pending = append(p.pending, done)
 	go func() {
@@ -82,7 +90,7 @@ func (p *pflateWriter) submit() error {
 		_, _ = fw.Write(job.in) // writes to a bytes.Buffer do not fail
 		_ = fw.Flush()
 		pflateWriters.Put(fw)
-		pflateBufs.Put(job.in[:0])
+		putChunk(job.in)
 		job.in, job.out = nil, out.Bytes()
 		done <- job
 	}()
@@ -106,7 +114,7 @@ func (p *pflateWriter) Close() error {
 			return err
 		}
 	} else {
-		pflateBufs.Put(p.buf[:0])
+		putChunk(p.buf)
 	}
 	p.buf = nil
 	for len(p.pending) > 0 {
