@@ -2,12 +2,13 @@ package job
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/vxrecon/vxrecon/output"
 	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/reorder"
 	"github.com/vxrecon/vxrecon/report"
 	"github.com/vxrecon/vxrecon/vx"
 )
@@ -39,39 +40,102 @@ func (r *run) fetch(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", errWorkbook, err) // Validate caught every bad value before
 	}
+	r.client = client
 
-	ids := make([]string, len(b.Records))
-	for i := range b.Records {
-		ids[i] = b.Records[i].ID
-	}
+	n := len(b.Records)
+	reused := make([]bool, n) // set by the dispatcher before it delivers the same index
 	var prior func(i int) (recon.Result, bool)
 	if r.journal != nil {
 		prior = func(i int) (recon.Result, bool) {
-			res, ok := r.journal.Lookup(ids[i])
+			res, ok := r.journal.Lookup(b.Records[i].ID)
 			if ok {
+				reused[i] = true
 				r.reused++
 			}
 			return res, ok
 		}
 	}
-	r.log.Info().Str("input", c.InputName).Int("ids", len(ids)).Int("rows", b.Rows).
+	r.log.Info().Str("input", c.InputName).Int("ids", n).Int("rows", b.Rows).
 		Int("duplicates", b.Duplicates).Int("invalid", len(b.Invalid)).
 		Int("reusable", r.reusable()).Int("concurrency", c.Concurrency).
 		Str("api", apiHost(c.BaseURL)).Msg("start")
 
 	r.agg = report.NewAggregate()
 	r.agg.SetInput(b.Rows, b.Duplicates, len(b.Invalid))
-	r.progress.Start(len(ids))
-	return client.Run(ctx, ids, prior, func(i int, res *recon.Result) error {
-		r.progress.Answer(res.Class)
+	r.progress.Start(n)
+
+	// Results arrive in any order; the buffer gives them to the writer in input order, so a
+	// slow id holds up only the rows behind it, never the fetching.
+	buf := reorder.New("", reorderBudget)
+	defer buf.Close()
+	fctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	written := make(chan error, 1)
+	go func() {
+		err := r.write(buf, n)
+		if err != nil {
+			stop(err) // nothing whole can be written: stop sending
+		}
+		written <- err
+	}()
+	runErr := r.client.Run(fctx, n, func(i int) string { return b.Records[i].ID }, prior,
+		func(i int, res *recon.Result) error {
+			r.progress.Answer(res.Class)
+			if r.journal != nil && !reused[i] && res.Attempts > 0 {
+				r.journalAppend(res)
+			}
+			// Personal fields as the workbook shows them, before the result may wait on disk.
+			res.Session = c.PII.Session(res.Session)
+			return buf.Put(i, res)
+		})
+	if runErr != nil && !stoppedEarly(runErr) {
+		buf.Abort(runErr) // a delivery failed: the writer waits for nothing more
+	}
+	if err := <-written; err != nil {
+		return err
+	}
+	r.spill = buf.Stats()
+	return runErr
+}
+
+// reorderBudget is the memory the results waiting for their turn may hold; beyond it they
+// wait in a temporary file (README "Memory and disk").
+const reorderBudget = 32 << 20
+
+// stoppedEarly reports whether Run ended for one of its documented reasons, after which
+// every index was still delivered (as "not fetched").
+func stoppedEarly(err error) bool {
+	var ae *vx.AuthError
+	return errors.As(err, &ae) || errors.Is(err, vx.ErrAPIUnavailable) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// write takes the n results in input order and streams them into the aggregates and the
+// workbook.
+func (r *run) write(buf *reorder.Buffer, n int) error {
+	for i := range n {
+		res, err := buf.Next()
+		if err != nil {
+			return err
+		}
 		if res.Class == recon.Error && res.Attempts > 0 {
 			r.log.Warn().Str("id", res.ID).Int("attempts", res.Attempts).Str("reason", res.Err).Msg("error result")
 		}
-		if err := recordResult(r.agg, r.wb, &b.Records[i], res); err != nil {
+		if err := recordResult(r.agg, r.wb, &r.batch.Records[i], &res); err != nil {
 			return fmt.Errorf("%w: %w", errWorkbook, err)
 		}
-		return nil
-	})
+	}
+	return nil
+}
+
+// journalAppend records one fetched answer; a journal that cannot be written is said once
+// and the run goes on (a rerun will ask again).
+func (r *run) journalAppend(res *recon.Result) {
+	if err := r.journal.Append(res); err != nil {
+		r.journalFailed.Do(func() {
+			r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
+		})
+	}
 }
 
 // addInvalid lists the invalid input rows on the Errors sheet, and the first few in the log.
@@ -91,8 +155,7 @@ func (r *run) addInvalid() error {
 	return nil
 }
 
-// clientConfig is the VX client for this run: the journal records every answer as soon as
-// it is in, so that a crash loses at most the last second of them.
+// clientConfig is the VX client for this run.
 func (r *run) clientConfig() vx.Config {
 	c := r.c
 	cfg := vx.Config{
@@ -109,16 +172,6 @@ func (r *run) clientConfig() vx.Config {
 		OnRetry: func(id string, attempt int, err error, wait time.Duration) {
 			r.log.Debug().Str("id", id).Int("attempt", attempt).Str("reason", err.Error()).Dur("wait", wait).Msg("retry")
 		},
-	}
-	if r.journal != nil {
-		var failed sync.Once
-		cfg.OnResult = func(res *recon.Result) {
-			if err := r.journal.Append(res); err != nil {
-				failed.Do(func() {
-					r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
-				})
-			}
-		}
 	}
 	return cfg
 }

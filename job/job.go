@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -19,7 +20,9 @@ import (
 	"github.com/vxrecon/vxrecon/journal"
 	"github.com/vxrecon/vxrecon/output"
 	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/reorder"
 	"github.com/vxrecon/vxrecon/report"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
 // Status says how a run ended.
@@ -119,7 +122,11 @@ type run struct {
 	journal *journal.Journal
 	wb      *output.Workbook
 	agg     *report.Aggregate
-	reused  int
+	client  *vx.Client
+	reused  int           // answers taken from the journal
+	spill   reorder.Stats // how much waited for its turn
+
+	journalFailed sync.Once
 }
 
 type noProgress struct{}

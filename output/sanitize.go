@@ -3,16 +3,15 @@ package output
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // MaxCellChars is the most UTF-16 code units Excel keeps in one cell.
-const MaxCellChars = 32767
+const MaxCellChars = recon.MaxText
 
 // CutMarker ends a text that was cut to fit in a cell, so a reader sees that it was.
-const CutMarker = "… [cut]"
-
-// cutMarkerUnits is CutMarker's length in UTF-16 code units.
-const cutMarkerUnits = 7
+const CutMarker = recon.CutMarker
 
 // Sanitize makes a string from the API or the input safe to put in a cell as literal text:
 // control characters (C0 but tab and newline, DEL, C1), invalid UTF-8 and the XML
@@ -67,7 +66,7 @@ func Sanitize(s string) string {
 		}
 		s = sb.String()
 	}
-	return cut(s)
+	return recon.Clip(s)
 }
 
 func dropByte(b byte) bool {
@@ -76,26 +75,4 @@ func dropByte(b byte) bool {
 
 func dropRune(r rune, size int) bool {
 	return (r == utf8.RuneError && size == 1) || (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff
-}
-
-// cut shortens s to MaxCellChars UTF-16 code units, marker included, never splitting a rune.
-func cut(s string) string {
-	if len(s) <= MaxCellChars {
-		return s
-	}
-	units, end := 0, -1
-	for i, r := range s {
-		n := 1
-		if r >= 0x10000 {
-			n = 2
-		}
-		if end < 0 && units+n > MaxCellChars-cutMarkerUnits {
-			end = i
-		}
-		units += n
-		if units > MaxCellChars {
-			return s[:end] + CutMarker
-		}
-	}
-	return s
 }

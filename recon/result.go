@@ -50,11 +50,15 @@ type Plus struct {
 	Action       string     `json:"action,omitempty"`
 	Detail       string     `json:"detail,omitempty"`
 	Issues       []string   `json:"issues,omitempty"`
+	// IssuesCut counts the issues dropped beyond what the Issues cell can show (MaxText).
+	IssuesCut int `json:"issues_cut,omitempty"`
 }
 
 // Journey is the list of stops a session went through.
 type Journey struct {
 	Stops []Stop `json:"stops,omitempty"`
+	// StopsCut counts the stops dropped beyond MaxStops or MaxSessionText.
+	StopsCut int `json:"stops_cut,omitempty"`
 	// Duration is kept raw: the API sends text ("00h 00m 32s") or integer milliseconds.
 	Duration json.RawMessage `json:"duration,omitempty"`
 }

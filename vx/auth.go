@@ -39,6 +39,7 @@ type AuthError struct {
 	Code      int    // HTTP status of the refusal
 	Token     bool   // true when the token endpoint refused, not the API
 	OAuthCode string // RFC 6749 "error" from the token endpoint, when it sent a plain one
+	Redirect  string // the host a token endpoint's redirect pointed to (never followed)
 }
 
 // Error reads like "credentials refused (http 401)".
@@ -50,6 +51,9 @@ func (e *AuthError) Error() string {
 	if e.OAuthCode != "" {
 		s += " " + e.OAuthCode
 	}
+	if e.Redirect != "" {
+		s += ": unexpected redirect to " + e.Redirect
+	}
 	return s + ")"
 }
 
@@ -58,6 +62,10 @@ func (e *AuthError) Error() string {
 type bearer struct {
 	header  []string // {"Bearer <token>"}
 	renewAt time.Time
+	// final is set on a token fetched because the API refused the one before it: until
+	// then, a refusal of it means the API refuses the client, not a stale token, and stops
+	// the run (a later refusal is the token expiring early, and is renewed as usual).
+	final time.Time
 }
 
 // tokens hands out the bearer for each attempt. A static token never changes; an OAuth2
@@ -73,9 +81,10 @@ type tokens struct {
 
 	last atomic.Pointer[string] // the latest access token, read without the mutex to scrub text
 
-	mu      sync.Mutex
-	cur     *bearer
-	refused *AuthError // the token endpoint refused the client: it will again
+	mu       sync.Mutex
+	cur      *bearer
+	refused  *AuthError // the token endpoint refused the client: it will again
+	renewing bool       // the API refused the current token: the next one is a renewal
 }
 
 func newTokens(cred Credentials, hc *http.Client, timeout time.Duration) (*tokens, error) {
@@ -123,8 +132,11 @@ func newTokens(cred Credentials, hc *http.Client, timeout time.Duration) (*token
 	}, nil
 }
 
-// renewable reports whether a 401 may be answered by fetching a new token.
-func (t *tokens) renewable() bool { return t.cc != nil }
+// renewable reports whether a 401 for b may be answered by fetching a new token: with
+// OAuth2, and not while b is itself a fresh renewal (see bearer.final).
+func (t *tokens) renewable(b *bearer) bool {
+	return t.cc != nil && !time.Now().Before(b.final)
+}
 
 // get returns the bearer to send now, fetching a token when there is none or it is about to
 // expire. A refusal by the token endpoint is an *AuthError; any other failure is a
@@ -171,6 +183,10 @@ func (t *tokens) get(ctx context.Context) (*bearer, error) {
 		life := time.Until(tok.Expiry)
 		b.renewAt = tok.Expiry.Add(-min(life/10, 30*time.Second))
 	}
+	if t.renewing {
+		b.final = time.Now().Add(time.Until(b.renewAt) / 2)
+		t.renewing = false
+	}
 	t.cur = b
 	return b, nil
 }
@@ -184,6 +200,7 @@ func (t *tokens) invalidate(b *bearer) {
 	t.mu.Lock()
 	if t.cur == b {
 		t.cur = nil
+		t.renewing = true
 	}
 	t.mu.Unlock()
 }
@@ -193,6 +210,15 @@ func tokenError(err error, timedOut bool, timeout time.Duration) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
 		code := re.Response.StatusCode
+		if code >= 300 && code < 400 {
+			// Never followed (see newHTTPClient): a token endpoint that sends the client
+			// elsewhere is refused, so the secret is posted nowhere else.
+			where := "no Location"
+			if u, lerr := re.Response.Location(); lerr == nil && u.Host != "" {
+				where = clip(u.Host, maxReason)
+			}
+			return &AuthError{Code: code, Token: true, Redirect: where}
+		}
 		if code >= 400 && code < 500 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests {
 			return &AuthError{Code: code, Token: true, OAuthCode: oauthCode(re.ErrorCode)}
 		}

@@ -158,8 +158,8 @@ func TestOAuth401AfterRenewal(t *testing.T) {
 	refused := 0
 	for _, r := range res {
 		switch {
-		case r.Err == "credentials refused (http 401)" && r.Attempts == 2:
-			refused++ // refused, renewed, refused again
+		case r.Err == "credentials refused (http 401)" && r.Attempts <= 2:
+			refused++ // refused, renewed, refused again; or refused with the renewed token
 		case r.Err == "not fetched: credentials refused":
 		case strings.HasPrefix(r.Err, "credentials refused (http 401)") && strings.HasSuffix(r.Err, "retries stopped"):
 			// refused once; the run stopped before the renewed attempt
@@ -170,10 +170,7 @@ func TestOAuth401AfterRenewal(t *testing.T) {
 	if refused == 0 {
 		t.Error("no result was refused after a renewal")
 	}
-	if res[len(res)-1].Err != "not fetched: credentials refused" {
-		t.Errorf("last result %+v", res[len(res)-1])
-	}
-	if n := api.issued.Load(); n > 5 {
+	if n := api.issued.Load(); n > 2 {
 		t.Errorf("%d tokens issued", n)
 	}
 }

@@ -1,6 +1,7 @@
 package vx
 
 import (
+	"fmt"
 	"github.com/vxrecon/vxrecon/recon"
 
 	"bytes"
@@ -54,9 +55,9 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {
-		err := c.Run(context.Background(), ids, nil, func(i int, r *recon.Result) error {
+		err := c.Run(context.Background(), len(ids), func(i int) string { return ids[i] }, nil, func(i int, r *recon.Result) error {
 			if r.Class != recon.Pass {
-				b.Fatalf("%+v", r)
+				return fmt.Errorf("%+v", *r)
 			}
 			return nil
 		})

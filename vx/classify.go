@@ -106,11 +106,12 @@ func checkResponse(code int, body []byte) error {
 }
 
 // Classify classifies one complete answer, the status code and the whole body, for the id
-// that was asked, exactly as Fetch does once retries and transport failures are behind it.
-// It lets benchmarks and tools replay recorded answers without a server.
-func Classify(id string, status int, body []byte) recon.Result { return decode(id, status, body) }
+// that was asked, exactly as Fetch does once retries and transport failures are behind it
+// (but for redacting credentials, which a Client knows). It lets benchmarks and tools replay
+// recorded answers without a server.
+func Classify(id string, status int, body []byte) recon.Result { return classify(id, status, body) }
 
-// decode classifies one complete answer: the status code and the whole body of one attempt,
+// classify classifies one complete answer: the status code and the whole body of one attempt,
 // for the id that was asked. It is the single place that applies the classification table of docs/SPEC.md;
 // retries, timeouts and transport failures are decided before it is called. Class is Error
 // exactly when Err is set.
@@ -118,7 +119,7 @@ func Classify(id string, status int, body []byte) recon.Result { return decode(i
 // The top-level status is compared after trimming white space and without regard to case
 // ("pass" is PASS): the documented values are upper case, and a server that changes case has
 // not changed its meaning. Any other value, the empty one included, is an error.
-func decode(id string, code int, body []byte) recon.Result {
+func classify(id string, code int, body []byte) recon.Result {
 	r := recon.Result{ID: id, HTTPStatus: code}
 	if err := checkResponse(code, body); err != nil {
 		r.Class = recon.Error
@@ -161,6 +162,7 @@ func decode(id string, code int, body []byte) recon.Result {
 		r.Err = fmt.Sprintf("request_id mismatch: got %q", clip(s.RequestID, maxReason))
 		return r
 	}
+	limitSession(s)
 	r.Session = s
 	switch strings.ToUpper(strings.TrimSpace(s.Status)) {
 	case "PASS":

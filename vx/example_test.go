@@ -11,7 +11,8 @@ import (
 	"github.com/vxrecon/vxrecon/vx"
 )
 
-// Run fetches ids with bounded concurrency and emits the classified results in input order.
+// Run fetches ids with bounded concurrency and delivers each classified result as soon as it
+// is in; here they are collected and printed in input order.
 func ExampleClient_Run() {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := strings.TrimPrefix(r.URL.Path, "/api/session/result/")
@@ -34,10 +35,13 @@ func ExampleClient_Run() {
 		panic(err)
 	}
 	ids := []string{"a-1", "b-2", "c-3", "d-4"}
-	err = c.Run(context.Background(), ids, nil, func(i int, r *recon.Result) error {
-		fmt.Println(strings.TrimSpace(r.ID + " " + string(r.Class) + " " + r.Err))
-		return nil
-	})
+	lines := make([]string, len(ids))
+	err = c.Run(context.Background(), len(ids), func(i int) string { return ids[i] }, nil,
+		func(i int, r *recon.Result) error {
+			lines[i] = strings.TrimSpace(r.ID + " " + string(r.Class) + " " + r.Err) // each index once: no lock needed
+			return nil
+		})
+	fmt.Println(strings.Join(lines, "\n"))
 	fmt.Println("err:", err)
 	// Output:
 	// a-1 PASS

@@ -23,7 +23,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(id, 401, []byte(``))
 	f.Add("", 200, []byte(`{"request_id":"","status":"FAIL"}`))
 	f.Fuzz(func(t *testing.T, id string, code int, body []byte) {
-		r := decode(id, code, body)
+		r := classify(id, code, body)
 		if r.Class.Index() < 0 {
 			t.Fatalf("class %q not in Classes", r.Class)
 		}

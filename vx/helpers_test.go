@@ -138,23 +138,30 @@ func noSecret(t testing.TB, what, s string, secrets ...string) {
 	}
 }
 
-// collect runs c over ids and returns the emitted results, checking that each index came
-// once and in order.
+// collect runs c over ids and returns the delivered results by index, checking that each
+// index came exactly once and with its own id.
 func collect(t testing.TB, ctx context.Context, c *Client, ids []string, prior func(int) (recon.Result, bool)) ([]recon.Result, error) {
 	t.Helper()
-	out := make([]recon.Result, 0, len(ids))
-	err := c.Run(ctx, ids, prior, func(i int, r *recon.Result) error {
-		if i != len(out) {
-			t.Errorf("emit index %d, want %d", i, len(out))
+	out := make([]recon.Result, len(ids))
+	seen := make([]bool, len(ids))
+	var mu sync.Mutex
+	err := c.Run(ctx, len(ids), func(i int) string { return ids[i] }, prior, func(i int, r *recon.Result) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[i] {
+			t.Errorf("index %d delivered twice", i)
 		}
+		seen[i] = true
 		if r.ID != ids[i] {
-			t.Errorf("emit %d: id %q, want %q", i, r.ID, ids[i])
+			t.Errorf("deliver %d: id %q, want %q", i, r.ID, ids[i])
 		}
-		out = append(out, *r)
+		out[i] = *r
 		return nil
 	})
-	if len(out) != len(ids) {
-		t.Errorf("emitted %d results, want %d", len(out), len(ids))
+	for i, ok := range seen {
+		if !ok {
+			t.Errorf("index %d never delivered", i)
+		}
 	}
 	return out, err
 }

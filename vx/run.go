@@ -1,98 +1,61 @@
 package vx
 
 import (
-	"github.com/vxrecon/vxrecon/recon"
-
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // ErrAPIUnavailable is wrapped by Run's error when the circuit breaker opened: so many
 // results in a row ended as retryable failures that the API is taken to be down.
 var ErrAPIUnavailable = errors.New("API unavailable")
 
-// Run fetches every id and hands each result to emit, exactly once per index, in input
-// order, from one goroutine. prior(i), if it reports ok, is the already known result for
-// ids[i] (from a journal): it is emitted without a request. prior is called from a single
-// goroutine, in index order.
+// Run fetches the n ids id(0) … id(n-1) and hands each result to deliver exactly once per
+// index, as soon as it is known: in any order, from the goroutine that fetched it, so deliver
+// must be safe for concurrent use (putting results back in input order is the caller's
+// business). prior(i), if it reports ok, is the already known result for id(i) (from a
+// journal): it is delivered without a request. prior is called from a single goroutine, in
+// index order.
 //
-// At most Concurrency requests are in flight and at most Window results are held waiting
-// for their turn; workers wait when they run that far ahead of emit. A failed fetch is a
-// result, not an error. Run stops sending, lets requests in flight finish, emits every id
-// not fetched as an Error result "not fetched: <why>" and returns, when:
+// At most Concurrency requests are in flight; besides them, up to Waiting ids may wait for
+// their next attempt, so one slow, hanging or retried id never holds up the others. A failed
+// fetch is a result, not an error. Run stops sending, lets requests in flight finish, delivers
+// every id not fetched as an Error result "not fetched: <why>" and returns, when:
 //   - ctx is done: the error wraps ctx.Err() (if any id was cut short);
 //   - credentials are refused: the error is the *AuthError;
 //   - BreakerThreshold results in a row ended as retryable failures: the error wraps
 //     ErrAPIUnavailable;
-//   - emit returns an error: Run returns it without emitting further.
-func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (recon.Result, bool), emit func(i int, r *recon.Result) error) error {
-	if len(ids) == 0 {
+//   - deliver returns an error: Run returns it and delivers nothing more.
+func (c *Client) Run(ctx context.Context, n int, id func(i int) string, prior func(i int) (recon.Result, bool), deliver func(i int, r *recon.Result) error) error {
+	if n == 0 {
 		return nil
 	}
-	ectx, stopEmit := context.WithCancelCause(ctx)
-	defer stopEmit(nil)
-	g, gctx := errgroup.WithContext(ectx)
-	g.SetLimit(c.cfg.Concurrency) // the workers below are exactly this many: -concurrency is the errgroup limit
-	w := newWindow(c.cfg.Window)
+	g, gctx := errgroup.WithContext(ctx)
+	// stop ends the run the moment something fatal is known, before the worker that knows it
+	// has delivered its result and returned; no attempt starts after it.
+	sctx, stop := context.WithCancelCause(gctx)
+	defer stop(nil)
+	r := &runState{c: c, gctx: sctx, stop: stop, deliver: deliver}
 
-	var (
-		inRow atomic.Int64 // results in a row that ended as retryable failures
-		cut   atomic.Bool  // some id was not fetched, or its retries were stopped
-	)
-	// why names the reason for ids not fetched, from what stopped the group.
-	why := func() string {
-		cause := context.Cause(gctx)
-		var ae *AuthError
-		switch {
-		case errors.As(cause, &ae):
-			return "credentials refused"
-		case errors.Is(cause, ErrAPIUnavailable):
-			return "API unavailable"
-		}
-		return "interrupted"
-	}
-	worker := func(i int, id string) error {
-		r, out, err := c.fetch(gctx, id)
-		switch out {
-		case notFetched:
-			cut.Store(true)
-			w.put(i, recon.NotFetched(id, why()))
-			return nil
-		case cutShort:
-			cut.Store(true)
-		case down:
-			if n := inRow.Add(1); c.cfg.BreakerThreshold > 0 && n >= int64(c.cfg.BreakerThreshold) {
-				err = fmt.Errorf("%w: %s results in a row failed, the last: %s",
-					ErrAPIUnavailable, strconv.FormatInt(n, 10), r.Err)
-			}
-		case answered:
-			inRow.Store(0)
-		}
-		if c.cfg.OnResult != nil {
-			c.cfg.OnResult(&r)
-		}
-		w.put(i, r)
-		return err // nil, or fatal: *AuthError or ErrAPIUnavailable
-	}
-
-	// A fixed pool of Concurrency workers takes the ids from the dispatcher: long-lived
-	// goroutines keep their grown stacks, where a goroutine per id would grow a new stack for
-	// every request (a measurable share of a million-id run).
+	// A fixed pool of workers takes the ids from the dispatcher: long-lived goroutines keep
+	// their grown stacks, where a goroutine per id would grow a new stack for every request
+	// (a measurable share of a million-id run). Only Concurrency of them send at a time.
 	type job struct {
 		i  int
 		id string
 	}
 	jobs := make(chan job)
-	for range min(c.cfg.Concurrency, len(ids)) {
+	workers := min(c.cfg.Concurrency+c.cfg.Waiting, n)
+	g.SetLimit(workers)
+	for range workers {
 		g.Go(func() error {
 			for j := range jobs {
-				if err := worker(j.i, j.id); err != nil {
+				if err := r.work(j.i, j.id); err != nil {
 					return err // fatal: the group's context is cancelled
 				}
 			}
@@ -106,119 +69,97 @@ func (c *Client) Run(ctx context.Context, ids []string, prior func(i int) (recon
 			close(jobs)
 			dispatched <- g.Wait()
 		}()
-		for i, id := range ids {
-			if !w.reserve(i) {
-				return // emit failed: nobody takes results any more
-			}
+		for i := range n {
 			if prior != nil {
-				if r, ok := prior(i); ok {
-					w.put(i, r)
+				if res, ok := prior(i); ok {
+					if r.put(i, &res) != nil {
+						return
+					}
 					continue
 				}
 			}
-			if gctx.Err() == nil {
+			idi := id(i)
+			if sctx.Err() == nil {
 				select {
-				case jobs <- job{i, id}:
+				case jobs <- job{i, idi}:
 					continue
-				case <-gctx.Done():
+				case <-sctx.Done():
 				}
 			}
-			cut.Store(true)
-			w.put(i, recon.NotFetched(id, why()))
+			r.cut.Store(true)
+			res := recon.NotFetched(idi, r.why())
+			if r.put(i, &res) != nil {
+				return
+			}
 		}
 	}()
-
-	var emitErr error
-	for i := range ids {
-		r := w.take(i)
-		if err := emit(i, &r); err != nil {
-			emitErr = err
-			stopEmit(err)
-			w.close()
-			break
-		}
-		w.advance(i)
-	}
 	fatal := <-dispatched
 	switch {
-	case emitErr != nil:
-		return emitErr
+	case r.deliverErr.Load() != nil:
+		return *r.deliverErr.Load()
 	case fatal != nil:
 		return fatal
-	case cut.Load() && ctx.Err() != nil:
+	case r.cut.Load() && ctx.Err() != nil:
 		return fmt.Errorf("run interrupted: %w", ctx.Err())
 	}
 	return nil
 }
 
-// window is the reorder buffer between workers, which finish in any order, and emit, which
-// takes results in input order: a ring of slots with a mutex and two conditions. Index i may
-// be filled only once reserve(i) returned, that is while i < next+len(slots), so the ring
-// never holds more than len(slots) results, the one being emitted included.
-type window struct {
-	mu     sync.Mutex
-	space  sync.Cond // the dispatcher waits here for room
-	ready  sync.Cond // emit waits here for slot next
-	slots  []recon.Result
-	full   []bool
-	next   int // the index emit waits for or is emitting
-	closed bool
+// runState is what the workers of one Run share.
+type runState struct {
+	c          *Client
+	gctx       context.Context // cancelled by a fatal error, or when the caller's ctx ends
+	stop       context.CancelCauseFunc
+	deliver    func(int, *recon.Result) error
+	cut        atomic.Bool // some id was not fetched, or its retries were stopped
+	deliverErr atomic.Pointer[error]
 }
 
-func newWindow(n int) *window {
-	w := &window{slots: make([]recon.Result, n), full: make([]bool, n)}
-	w.space.L = &w.mu
-	w.ready.L = &w.mu
-	return w
-}
-
-// reserve waits until index i fits in the window; false means the window was closed.
-func (w *window) reserve(i int) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for i >= w.next+len(w.slots) && !w.closed {
-		w.space.Wait()
+// work fetches one id and delivers its result; the error is fatal for the run.
+func (r *runState) work(i int, id string) error {
+	res, out, err := r.c.fetch(r.gctx, id)
+	if err != nil {
+		r.stop(err)
 	}
-	return !w.closed
-}
-
-// put stores the result for a reserved index.
-func (w *window) put(i int, r recon.Result) {
-	w.mu.Lock()
-	k := i % len(w.slots)
-	w.slots[k], w.full[k] = r, true
-	if i == w.next {
-		w.ready.Signal()
+	switch out {
+	case notFetched:
+		r.cut.Store(true)
+		res = recon.NotFetched(id, r.why())
+	case cutShort:
+		r.cut.Store(true)
+	case down:
+		if p := r.c.down.Load(); p != nil {
+			err = *p
+			r.stop(err)
+		}
 	}
-	w.mu.Unlock()
-}
-
-// take waits for the result of index i, which must be next.
-func (w *window) take(i int) recon.Result {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	k := i % len(w.slots)
-	for !w.full[k] {
-		w.ready.Wait()
+	if derr := r.put(i, &res); derr != nil {
+		return derr
 	}
-	r := w.slots[k]
-	w.slots[k] = recon.Result{}
-	return r
+	return err // nil, or fatal: *AuthError or ErrAPIUnavailable
 }
 
-// advance frees the slot of index i after it was emitted and lets the dispatcher on.
-func (w *window) advance(i int) {
-	w.mu.Lock()
-	w.full[i%len(w.slots)] = false
-	w.next = i + 1
-	w.space.Signal()
-	w.mu.Unlock()
+// put delivers one result unless delivering already failed; the first failure is kept.
+func (r *runState) put(i int, res *recon.Result) error {
+	if p := r.deliverErr.Load(); p != nil {
+		return *p
+	}
+	if err := r.deliver(i, res); err != nil {
+		r.deliverErr.CompareAndSwap(nil, &err)
+		return err
+	}
+	return nil
 }
 
-// close releases a waiting dispatcher for good.
-func (w *window) close() {
-	w.mu.Lock()
-	w.closed = true
-	w.space.Broadcast()
-	w.mu.Unlock()
+// why names the reason for ids not fetched, from what stopped the group.
+func (r *runState) why() string {
+	cause := context.Cause(r.gctx)
+	var ae *AuthError
+	switch {
+	case errors.As(cause, &ae) || r.c.refused.Load():
+		return "credentials refused"
+	case errors.Is(cause, ErrAPIUnavailable) || r.c.down.Load() != nil:
+		return "API unavailable"
+	}
+	return "interrupted"
 }

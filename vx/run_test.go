@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,9 +24,9 @@ func makeIDs(n int) []string {
 	return ids
 }
 
-// TestRunOrderAndConcurrency: a server answering in random order with random delays; the
-// results still come in input order, and never more than Concurrency requests are in flight.
-func TestRunOrderAndConcurrency(t *testing.T) {
+// TestRunConcurrency: a server answering in random order with random delays; every index is
+// delivered once with its own answer, and never more than Concurrency requests are in flight.
+func TestRunConcurrency(t *testing.T) {
 	for _, conc := range []int{1, 4, 16} {
 		t.Run(fmt.Sprint(conc), func(t *testing.T) {
 			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -39,8 +40,6 @@ func TestRunOrderAndConcurrency(t *testing.T) {
 			})
 			cfg := testConfig(srv.URL)
 			cfg.Concurrency = conc
-			var onResult atomic.Int64
-			cfg.OnResult = func(r *recon.Result) { onResult.Add(1) }
 			ids := makeIDs(400)
 			res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 			if err != nil {
@@ -61,39 +60,10 @@ func TestRunOrderAndConcurrency(t *testing.T) {
 			} else if conc > 1 && p < 2 {
 				t.Errorf("at most %d request in flight: no parallelism", p)
 			}
-			if srv.hits.Load() != int64(len(ids)) || onResult.Load() != int64(len(ids)) {
-				t.Errorf("requests %d, OnResult %d, want %d", srv.hits.Load(), onResult.Load(), len(ids))
+			if srv.hits.Load() != int64(len(ids)) {
+				t.Errorf("requests %d, want %d", srv.hits.Load(), len(ids))
 			}
 		})
-	}
-}
-
-// TestRunWindow: with a slow consumer, workers never get more than Window results ahead.
-func TestRunWindow(t *testing.T) {
-	srv := newServer(t, pass)
-	cfg := testConfig(srv.URL)
-	cfg.Concurrency, cfg.Window = 4, 6
-	var produced atomic.Int64
-	cfg.OnResult = func(*recon.Result) { produced.Add(1) }
-	c := newClient(t, cfg)
-	ids := makeIDs(120)
-	emitted, maxHeld := int64(0), int64(0)
-	err := c.Run(context.Background(), ids, nil, func(i int, r *recon.Result) error {
-		if i%10 == 0 {
-			time.Sleep(20 * time.Millisecond) // let the workers run ahead as far as they can
-		}
-		maxHeld = max(maxHeld, produced.Load()-emitted)
-		emitted++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if maxHeld > int64(cfg.Window) {
-		t.Errorf("%d results held, window %d", maxHeld, cfg.Window)
-	}
-	if maxHeld < int64(cfg.Window)-1 {
-		t.Errorf("at most %d results held: the window was not used (test too weak)", maxHeld)
 	}
 }
 
@@ -101,8 +71,6 @@ func TestRunWindow(t *testing.T) {
 func TestRunPrior(t *testing.T) {
 	srv := newServer(t, pass)
 	cfg := testConfig(srv.URL)
-	var onResult atomic.Int64
-	cfg.OnResult = func(*recon.Result) { onResult.Add(1) }
 	ids := makeIDs(50)
 	prior := func(i int) (recon.Result, bool) {
 		if i%2 == 0 {
@@ -129,8 +97,8 @@ func TestRunPrior(t *testing.T) {
 			t.Errorf("prior id requested: %s", u)
 		}
 	}
-	if srv.hits.Load() != 25 || onResult.Load() != 25 {
-		t.Errorf("requests %d, OnResult %d, want 25", srv.hits.Load(), onResult.Load())
+	if srv.hits.Load() != 25 {
+		t.Errorf("requests %d, want 25", srv.hits.Load())
 	}
 }
 
@@ -174,31 +142,43 @@ func TestRunCancel(t *testing.T) {
 
 func TestRunEmpty(t *testing.T) {
 	c := newClient(t, testConfig("http://127.0.0.1:1"))
-	if err := c.Run(context.Background(), nil, nil, func(int, *recon.Result) error {
-		t.Error("emit called")
+	if err := c.Run(context.Background(), 0, nil, nil, func(int, *recon.Result) error {
+		t.Error("deliver called")
 		return nil
 	}); err != nil {
 		t.Error(err)
 	}
 }
 
-func TestRunEmitError(t *testing.T) {
+// TestRunDeliverError: a failed delivery stops the run; nothing is delivered after it.
+func TestRunDeliverError(t *testing.T) {
 	srv := newServer(t, pass)
 	c := newClient(t, testConfig(srv.URL))
 	boom := errors.New("disk full")
-	calls := 0
-	err := c.Run(context.Background(), makeIDs(500), nil, func(i int, r *recon.Result) error {
-		calls++
+	var calls, after atomic.Int64
+	var failed atomic.Bool
+	ids := makeIDs(500)
+	err := c.Run(context.Background(), len(ids), func(i int) string { return ids[i] }, nil, func(i int, r *recon.Result) error {
+		calls.Add(1)
+		if failed.Load() {
+			after.Add(1)
+		}
 		if i == 5 {
+			failed.Store(true)
 			return boom
 		}
 		return nil
 	})
-	if !errors.Is(err, boom) || calls != 6 {
-		t.Errorf("Run = %v after %d emits; want %v after 6", err, calls, boom)
+	if !errors.Is(err, boom) {
+		t.Errorf("Run = %v, want %v", err, boom)
 	}
-	if h := srv.hits.Load(); h > 6+int64(c.cfg.Window)+int64(c.cfg.Concurrency) {
-		t.Errorf("%d requests sent after emit failed", h)
+	// Deliveries already under way when the failure came may finish; none starts later
+	// than the workers that were busy then.
+	if n := after.Load(); n > int64(c.cfg.Concurrency+c.cfg.Waiting) {
+		t.Errorf("%d deliveries after the failure", n)
+	}
+	if h := srv.hits.Load(); h > 6+int64(c.cfg.Concurrency+c.cfg.Waiting) {
+		t.Errorf("%d requests sent after the delivery failed", h)
 	}
 }
 
@@ -331,17 +311,7 @@ func TestRunRetriesShareTheRate(t *testing.T) {
 func TestRunConcurrentResultsAreComplete(t *testing.T) {
 	srv := newServer(t, pass)
 	cfg := testConfig(srv.URL)
-	cfg.Concurrency, cfg.Window = 32, 33
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	cfg.OnResult = func(r *recon.Result) {
-		mu.Lock()
-		defer mu.Unlock()
-		if seen[r.ID] {
-			t.Errorf("OnResult twice for %s", r.ID)
-		}
-		seen[r.ID] = true
-	}
+	cfg.Concurrency = 32
 	ids := makeIDs(1000)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 	if err != nil {
@@ -351,5 +321,182 @@ func TestRunConcurrentResultsAreComplete(t *testing.T) {
 		if r.Class != recon.Pass || r.Session == nil || r.Session.RequestID != ids[i] {
 			t.Fatalf("%d: %+v", i, r)
 		}
+	}
+}
+
+// TestRunNoHeadOfLineBlocking: an id whose answer hangs until its attempts time out does not
+// hold up the others: every other id is delivered before it, with only one slot fewer.
+func TestRunNoHeadOfLineBlocking(t *testing.T) {
+	var srv *apiServer
+	srv = newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if idOf(r) == "id-00000" {
+			hang(&srv)(w, r)
+			return
+		}
+		pass(w, r)
+	})
+	cfg := testConfig(srv.URL)
+	cfg.Concurrency, cfg.Retries, cfg.Timeout = 2, 1, 3*time.Second
+	ids := makeIDs(200)
+	var mu sync.Mutex
+	var order []int
+	err := newClient(t, cfg).Run(context.Background(), len(ids), func(i int) string { return ids[i] }, nil,
+		func(i int, r *recon.Result) error {
+			mu.Lock()
+			order = append(order, i)
+			mu.Unlock()
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != len(ids) || order[len(order)-1] != 0 {
+		t.Errorf("the hanging id was delivered at position %d of %d, want last", slices.Index(order, 0), len(order))
+	}
+}
+
+// TestRunBackoffNotInFlight: with one slot, an id waiting for its retry lets the others be
+// fetched meanwhile: the server sees them between its two attempts.
+func TestRunBackoffNotInFlight(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	var first atomic.Bool
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, idOf(r))
+		mu.Unlock()
+		if idOf(r) == "id-00000" && first.CompareAndSwap(false, true) {
+			w.Header().Set("Retry-After", "1") // a 500: the wait is this id's own, no pause
+			writeJSON(w, 500, []byte(`{"message":"INTERNAL SERVER ERROR"}`))
+			return
+		}
+		pass(w, r)
+	})
+	cfg := testConfig(srv.URL)
+	cfg.Concurrency, cfg.RetryAfterMax = 1, 5*time.Second
+	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(20), nil)
+	if err != nil || res[0].Class != recon.Pass || res[0].Attempts != 2 {
+		t.Fatalf("Run = %v, first result %+v", err, res[0])
+	}
+	if p := srv.peak.Load(); p != 1 {
+		t.Errorf("%d requests in flight, limit 1", p)
+	}
+	a, b := slices.Index(seen, "id-00000"), -1
+	for i, id := range seen {
+		if id == "id-00000" {
+			b = i
+		}
+	}
+	if b-a < 2 {
+		t.Errorf("no other id was fetched while id-00000 waited for its retry: %v", seen)
+	}
+}
+
+// TestRunSharedPause: a 429 with Retry-After stops every new request of the client until it
+// passes, not only the retry of the id that got it.
+func TestRunSharedPause(t *testing.T) {
+	var mu sync.Mutex
+	var limitedAt time.Time
+	var after []time.Duration // how long after the 429 each later request arrived
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if !limitedAt.IsZero() {
+			after = append(after, time.Since(limitedAt))
+		}
+		first := limitedAt.IsZero()
+		if first {
+			limitedAt = time.Now()
+		}
+		mu.Unlock()
+		if first {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, []byte(`{"message":"TOO MANY REQUESTS"}`))
+			return
+		}
+		pass(w, r)
+	})
+	cfg := testConfig(srv.URL)
+	cfg.Concurrency, cfg.RetryAfterMax = 1, 5*time.Second
+	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(10), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Class != recon.Pass {
+			t.Errorf("%d: %+v", i, r)
+		}
+	}
+	if len(after) != 10 {
+		t.Fatalf("%d requests after the 429, want 10", len(after))
+	}
+	if slices.Min(after) < 900*time.Millisecond {
+		t.Errorf("a request arrived %v after the 429, within its Retry-After of 1s", slices.Min(after))
+	}
+}
+
+// TestRunRetryBudget: against an API that always fails, retries stop at the budget (a share
+// of the requests plus an allowance) instead of multiplying the load.
+func TestRunRetryBudget(t *testing.T) {
+	srv := newServer(t, status(500, `{"message":"INTERNAL SERVER ERROR"}`))
+	cfg := testConfig(srv.URL)
+	cfg.Concurrency, cfg.Retries, cfg.BreakerThreshold = 1, 10, -1
+	c := newClient(t, cfg)
+	res, err := collect(t, context.Background(), c, makeIDs(10), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := c.Stats()
+	allowance := float64(2*cfg.Concurrency + 10)
+	if sent := float64(srv.hits.Load()); float64(st.Retries) > allowance+0.2*sent+1 {
+		t.Errorf("%d retries for %v requests: over the budget", st.Retries, sent)
+	}
+	if st.RetriesDenied == 0 || !strings.HasSuffix(res[9].Err, "retry budget exhausted") {
+		t.Errorf("no retry was denied: %+v, last %q", st, res[9].Err)
+	}
+	if st.Requests["500"] != srv.hits.Load() {
+		t.Errorf("stats %v, server saw %d", st.Requests, srv.hits.Load())
+	}
+}
+
+// TestRunStaysUnderTheServerRate: against a server that allows 400 requests/s (a token
+// bucket, 429 with Retry-After: 1 beyond it), the client settles under the limit: at most
+// 5 % of its requests are refused, and every id passes.
+func TestRunStaysUnderTheServerRate(t *testing.T) {
+	const limit = 400.0
+	var mu sync.Mutex
+	tokens, last := limit, time.Now()
+	var limited atomic.Int64
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		now := time.Now()
+		tokens = min(limit, tokens+now.Sub(last).Seconds()*limit)
+		last = now
+		ok := tokens >= 1
+		if ok {
+			tokens--
+		}
+		mu.Unlock()
+		if !ok {
+			limited.Add(1)
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, []byte(`{"message":"TOO MANY REQUESTS"}`))
+			return
+		}
+		pass(w, r)
+	})
+	cfg := testConfig(srv.URL)
+	cfg.Concurrency, cfg.RetryAfterMax, cfg.Retries = 16, 5*time.Second, 4
+	ids := makeIDs(1600)
+	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Class != recon.Pass {
+			t.Fatalf("%d: %+v", i, r)
+		}
+	}
+	if share := float64(limited.Load()) / float64(srv.hits.Load()); share > 0.05 {
+		t.Errorf("%d of %d requests answered 429 (%.1f %%), want at most 5 %%", limited.Load(), srv.hits.Load(), 100*share)
 	}
 }

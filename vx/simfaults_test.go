@@ -40,7 +40,8 @@ func TestSimulatorFaults(t *testing.T) {
 		}
 		return c
 	}
-	patient, impatient := newClient(time.Minute), newClient(500*time.Millisecond)
+	// A client per case: a refusal (401, 403) stops every later request of its client, as
+	// it stops a run.
 	neverAnswers := map[sim.Case]bool{sim.CaseHang: true, sim.CaseStall: true}
 	// attempts per case; every case not listed takes one attempt.
 	attempts := map[sim.Case]int{
@@ -63,9 +64,9 @@ func TestSimulatorFaults(t *testing.T) {
 		t.Run(string(c), func(t *testing.T) {
 			t.Parallel()
 			id := sim.ID(c, i)
-			client := patient
+			client := newClient(time.Minute)
 			if neverAnswers[c] {
-				client = impatient
+				client = newClient(500 * time.Millisecond)
 			}
 			start := time.Now()
 			r := client.Fetch(context.Background(), id)
