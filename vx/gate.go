@@ -142,16 +142,6 @@ func (g *gate) advance(now time.Time) {
 	}
 }
 
-// rate is the current limit in requests per second, +Inf without one.
-func (g *gate) rate() float64 {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.limiter == nil {
-		return math.Inf(1)
-	}
-	return float64(g.limiter.Limit())
-}
-
 // budget allows retries while they stay a share of the requests sent over a sliding window
 // (as Envoy's retry budget and the AWS SDKs' adaptive mode do), plus a fixed allowance so a
 // small run can always retry: an API that fails often gets fewer retries, not more load.
