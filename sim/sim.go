@@ -58,6 +58,17 @@ type Options struct {
 	FailFirst int
 	// FailStatus is the status of those answers; default 500.
 	FailStatus int
+
+	// RateLimit is how many authorized result requests per second the server takes, as a
+	// token bucket of RateBurst tokens; 0 = no limit. The real API publishes no limit, so a
+	// client must cope with one it did not expect: a request beyond it gets 429 with
+	// Retry-After (whole seconds until a token is free, at least 1) and RateLimit-Limit,
+	// RateLimit-Remaining and RateLimit-Reset headers, before any case logic and without
+	// counting an attempt for the id. Limited counts these answers.
+	RateLimit float64
+	// RateBurst is the bucket's size: the requests taken at once after a quiet spell. Default
+	// ceil(RateLimit), one second's worth.
+	RateBurst int
 }
 
 // Server is a simulated VX API. It is an http.Handler, so it can also be mounted elsewhere
@@ -73,12 +84,14 @@ type Server struct {
 	openAuth  bool   // any bearer token is fine
 	slowDelay time.Duration
 	tokenTTL  time.Duration
+	limiter   *bucket // nil: no rate limit
 
 	done      chan struct{} // closed by Close: every waiting handler returns
 	closeOnce sync.Once
 
 	requests     atomic.Int64
 	unauthorized atomic.Int64
+	limited      atomic.Int64
 	authorized   atomic.Int64 // for FailFirst
 	inFlight     atomic.Int64
 	maxInFlight  atomic.Int64
@@ -96,6 +109,7 @@ func NewServer(opts Options) *Server {
 		openAuth:  opts.Token == "" && opts.ClientID == "",
 		slowDelay: opts.SlowDelay,
 		tokenTTL:  opts.TokenTTL,
+		limiter:   newBucket(opts.RateLimit, opts.RateBurst),
 	}
 	if opts.Token != "" {
 		s.bearer = "Bearer " + opts.Token
@@ -211,15 +225,23 @@ func (s *Server) TokensIssued() int { return int(s.tokensIssued.Load()) }
 // Unauthorized returns how many result requests were answered 401.
 func (s *Server) Unauthorized() int64 { return s.unauthorized.Load() }
 
+// Limited returns how many result requests the rate limit (Options.RateLimit) answered 429;
+// the 429s of CaseRateLimited and CaseRetryAfterDate are not among them.
+func (s *Server) Limited() int64 { return s.limited.Load() }
+
 // MaxInFlight returns the most result requests the server has seen at the same time: tests
 // use it to check that a client keeps to its concurrency limit.
 func (s *Server) MaxInFlight() int64 { return s.maxInFlight.Load() }
 
-// Reset zeroes the counters and the per-id attempts (so the transient faults happen again).
-// Issued tokens stay valid.
+// Reset zeroes the counters and the per-id attempts (so the transient faults happen again) and
+// fills the rate-limit bucket. Issued tokens stay valid.
 func (s *Server) Reset() {
 	s.requests.Store(0)
 	s.unauthorized.Store(0)
+	s.limited.Store(0)
+	if s.limiter != nil {
+		s.limiter.fill()
+	}
 	s.authorized.Store(0)
 	s.tokensIssued.Store(0)
 	s.maxInFlight.Store(s.inFlight.Load())
@@ -320,6 +342,19 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Www-Authenticate"] = hdrInvalidToken
 		writeCanned(w, &canned401)
 		return
+	}
+	if s.limiter != nil {
+		if ok, wait := s.limiter.take(); !ok {
+			s.limited.Add(1)
+			secs := []string{strconv.FormatInt(wait, 10)}
+			h := w.Header()
+			h["Retry-After"] = secs
+			h["Ratelimit-Limit"] = s.limiter.limit
+			h["Ratelimit-Remaining"] = hdrZero
+			h["Ratelimit-Reset"] = secs
+			writeCanned(w, &canned429)
+			return
+		}
 	}
 	id := r.PathValue("request_id")
 	if !validID(id) {
