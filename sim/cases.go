@@ -153,6 +153,13 @@ func mixCase(h uint64) Case {
 	}
 }
 
+// Seeds of the independent hashes drawn from one id: the body's variations and the fault of
+// Options.FaultRate must not follow the case or each other.
+const (
+	rngSeed   = 0x5bd1e9955bd1e995
+	faultSeed = 0x6661756c74726174
+)
+
 // hashID is 64-bit FNV-1a: cheap, allocation-free and stable across releases (unlike maphash).
 func hashID(s string) uint64 {
 	h := uint64(14695981039346656037)
@@ -163,17 +170,25 @@ func hashID(s string) uint64 {
 	return h
 }
 
-// rng is splitmix64: a tiny deterministic stream of variations seeded from an id.
-type rng struct{ s uint64 }
+// seededHash is a hash of id that is independent of hashID (and so of the case) for each seed:
+// mix64 lets every bit of the seed change every bit of the result.
+func seededHash(id string, seed uint64) uint64 { return mix64(hashID(id) ^ seed) }
 
-func newRNG(id string) *rng { return &rng{s: hashID(id) ^ 0x5bd1e9955bd1e995} }
-
-func (r *rng) next() uint64 {
-	r.s += 0x9e3779b97f4a7c15
-	z := r.s
+// mix64 is splitmix64's finalizer.
+func mix64(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
+}
+
+// rng is splitmix64: a tiny deterministic stream of variations seeded from an id.
+type rng struct{ s uint64 }
+
+func newRNG(id string) *rng { return &rng{s: hashID(id) ^ rngSeed} }
+
+func (r *rng) next() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	return mix64(r.s)
 }
 
 // intn returns a number in [0, n).

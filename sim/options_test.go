@@ -2,7 +2,9 @@ package sim
 
 import (
 	"context"
+	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -168,5 +170,123 @@ func TestRateLimitConcurrent(t *testing.T) {
 	}
 	if srv.Limited() != int64(codes[429]) {
 		t.Errorf("Limited %d, %d 429s sent", srv.Limited(), codes[429])
+	}
+}
+
+func TestFaultRate(t *testing.T) {
+	ids := make([]string, 300)
+	for i := range ids {
+		ids[i] = ID(CasePass, i)
+	}
+	tests := []struct {
+		name         string
+		rate         float64
+		status, want int
+	}{
+		{"none", 0, 0, 0},
+		{"30%, default status", 0.3, 0, 500},
+		{"10% as 503", 0.1, 503, 503},
+		{"every id, as 502", 1, 502, 502},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := setup(t, Options{FaultRate: tt.rate, FaultStatus: tt.status})
+			faults := 0
+			for _, id := range ids {
+				for try := 1; try <= 2; try++ {
+					resp, body, err := get(t.Context(), t, http.DefaultClient, srv, id, "x")
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := 200
+					if try == 1 && faulty(id, tt.rate) {
+						want = tt.want
+						if string(body) != string(cannedFor(want).body) {
+							t.Errorf("%s: fault body %.100s", id, body)
+						}
+						faults++
+					}
+					if resp.StatusCode != want {
+						t.Fatalf("%s attempt %d: %d, want %d", id, try, resp.StatusCode, want)
+					}
+				}
+			}
+			if share := float64(faults) / float64(len(ids)); math.Abs(share-tt.rate) > 0.08 {
+				t.Errorf("%d of %d ids faulted, want about %.0f%%", faults, len(ids), 100*tt.rate)
+			}
+		})
+	}
+}
+
+// TestFaultComesFirst: a faulted id answers the fault, then everything its case answers.
+func TestFaultComesFirst(t *testing.T) {
+	srv := setup(t, Options{FaultRate: 0.5, FaultStatus: 503})
+	tests := []struct {
+		c     Case
+		codes []int
+	}{
+		{CasePass, []int{503, 200}},
+		{CaseFlaky, []int{503, 500, 500, 200}},
+		{CaseRateLimited, []int{503, 429, 200}},
+		{CaseNotFound, []int{503, 404, 404}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.c), func(t *testing.T) {
+			n := 0
+			for !faulty(ID(tt.c, n), 0.5) {
+				n++
+			}
+			id := ID(tt.c, n)
+			codes := func() []int {
+				var got []int
+				for range tt.codes {
+					resp, _, err := get(t.Context(), t, http.DefaultClient, srv, id, "x")
+					if err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, resp.StatusCode)
+				}
+				return got
+			}
+			if got := codes(); !slices.Equal(got, tt.codes) {
+				t.Errorf("codes %v, want %v", got, tt.codes)
+			}
+			srv.Reset()
+			if got := codes(); !slices.Equal(got, tt.codes) {
+				t.Errorf("after Reset: codes %v, want %v", got, tt.codes)
+			}
+		})
+	}
+}
+
+// TestFaultsIndependent checks that the faulted ids fall evenly on every class,
+// deterministically.
+func TestFaultsIndependent(t *testing.T) {
+	const rate = 0.2
+	r := &rng{s: 3}
+	type tally struct{ ids, faults int }
+	groups := map[string]*tally{}
+	for range 40000 {
+		id := uuidLike(r)
+		f := faulty(id, rate)
+		if f != faulty(id, rate) {
+			t.Fatalf("faulty(%q) is not deterministic", id)
+		}
+		c := CaseOf(id)
+		for _, k := range []string{"class " + c.Expected()} {
+			if groups[k] == nil {
+				groups[k] = &tally{}
+			}
+			groups[k].ids++
+			if f {
+				groups[k].faults++
+			}
+		}
+	}
+	for k, g := range groups {
+		// About 3 standard deviations for the smallest groups (a few thousand ids).
+		if share := float64(g.faults) / float64(g.ids); math.Abs(share-rate) > 0.03 {
+			t.Errorf("%s: %d of %d faulted (%.3f), want about %.2f", k, g.faults, g.ids, share, rate)
+		}
 	}
 }

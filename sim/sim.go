@@ -69,6 +69,14 @@ type Options struct {
 	// RateBurst is the bucket's size: the requests taken at once after a quiet spell. Default
 	// ceil(RateLimit), one second's worth.
 	RateBurst int
+	// FaultRate (0..1) is the share of ids whose first attempt answers FaultStatus, whatever
+	// their case (sim-pass-… ids too); from the second attempt on they answer as their case
+	// does from its first (a faulted CaseFlaky id: the fault, 500, 500, then 200), so a client
+	// with the default retries still reaches Expected. A hash of the id with its own seed picks
+	// them, so they fall evenly on every case and class.
+	FaultRate float64
+	// FaultStatus is the status of those answers; default 500, with the documented 500 body.
+	FaultStatus int
 }
 
 // Server is a simulated VX API. It is an http.Handler, so it can also be mounted elsewhere
@@ -122,6 +130,9 @@ func NewServer(opts Options) *Server {
 	}
 	if s.opts.FailStatus == 0 {
 		s.opts.FailStatus = http.StatusInternalServerError
+	}
+	if s.opts.FaultStatus == 0 {
+		s.opts.FaultStatus = http.StatusInternalServerError
 	}
 	s.mux.HandleFunc("GET /api/session/result/{request_id}", s.serveResult)
 	s.mux.HandleFunc("POST /oauth/token", s.serveToken)
@@ -366,6 +377,13 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		writeCanned(w, cannedFor(s.opts.FailStatus))
 		return
 	}
+	if faulty(id, s.opts.FaultRate) {
+		if try == 1 {
+			writeCanned(w, cannedFor(s.opts.FaultStatus))
+			return
+		}
+		try-- // the fault came in front: the case's own answers follow in full
+	}
 
 	c := CaseOf(id)
 	switch c {
@@ -444,6 +462,14 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.writeSession(w, id, c)
 	}
+}
+
+// faulty reports whether id is among the share rate of ids that Options.FaultRate fails once.
+func faulty(id string, rate float64) bool {
+	if rate <= 0 {
+		return false
+	}
+	return float64(seededHash(id, faultSeed)>>11)/(1<<53) < rate // 53 bits: exact in a float64
 }
 
 // bufPool recycles body buffers: most bodies are 1.5-2.5 KB.
