@@ -48,6 +48,12 @@ const (
 	CaseUnauthorized Case = "unauthorized" // 401 on every attempt, whatever the token
 	CaseForbidden    Case = "forbidden"    // 403 on every attempt
 	CaseHostile      Case = "hostile"      // 200 PASS whose strings attack a spreadsheet (formulas, control characters, 40,000 characters, emoji)
+
+	// Large bodies, for memory tests: each a 200 PASS with Content-Length, valid JSON and the
+	// request_id asked, under 8 MiB (the client's limit) so that it must be taken, not refused.
+	CaseBigDetail  Case = "bigdetail"  // dcams_plus.detail is 7.9 MB of text
+	CaseManyIssues Case = "manyissues" // 300,000 issue strings, nine in ten distinct
+	CaseManyStops  Case = "manystops"  // a journey of 40,000 stops
 )
 
 // Cases lists every case, in the order above.
@@ -60,6 +66,7 @@ func Cases() []Case {
 		CaseBadJSON, CaseTruncated, CaseMismatch, CaseBadStatus, CaseBadRequest,
 		CaseSlow, CaseHang, CaseStall, CaseClose, CaseShortBody, CaseHuge,
 		CaseUnauthorized, CaseForbidden, CaseHostile,
+		CaseBigDetail, CaseManyIssues, CaseManyStops,
 	}
 }
 
@@ -78,7 +85,8 @@ var knownCases = func() map[string]Case {
 func (c Case) Expected() string {
 	switch c {
 	case CasePass, CaseNoJourney, CaseMsDuration, CaseNoPlus, CaseFlaky, CaseRateLimited,
-		CaseRetryAfterDate, CaseTimeout408, Case502, Case503, Case504, CaseSlow, CaseHostile:
+		CaseRetryAfterDate, CaseTimeout408, Case502, Case503, Case504, CaseSlow, CaseHostile,
+		CaseBigDetail, CaseManyIssues, CaseManyStops:
 		return "PASS"
 	case CaseFail:
 		return "FAIL"
@@ -109,8 +117,8 @@ func ID(c Case, n int) string {
 // weighted default mix chosen by a hash of the id: about 60% PASS (with a few of them without
 // journey, without dcams_plus or with a duration in milliseconds), 20% FAIL, 5% PENDING or
 // REVIEW, 5% 202, 5% 404 and 5% transient or permanent faults (flaky, 429, bad JSON, 500).
-// The default mix never hangs, stalls, closes, sends a huge body, refuses the token or sends
-// hostile strings.
+// The default mix never hangs, stalls, closes, sends a huge or large body, refuses the token
+// or sends hostile strings.
 func CaseOf(id string) Case {
 	if rest, ok := strings.CutPrefix(id, idPrefix); ok {
 		name, _, _ := strings.Cut(rest, "-")
@@ -208,7 +216,7 @@ var demoCases = []Case{
 // DemoIDs returns n deterministic ids for a demonstration run: one of each of the demo cases
 // (every class, the body variants and the common faults; if n is smaller, the first n of
 // them), spread through the list, and UUID-like ids from the default mix for the rest.
-// It never returns a hanging, huge, 401 or 403 id.
+// It never returns a hanging, huge, large, 401 or 403 id.
 func DemoIDs(n int) []string {
 	if n <= 0 {
 		return nil

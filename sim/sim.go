@@ -459,6 +459,8 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		hijackClose(w, append([]byte(head), body...), false)
 	case CaseHuge:
 		s.writeHuge(w, r, id)
+	case CaseBigDetail, CaseManyIssues, CaseManyStops:
+		largeBodies[c]().write(w, id)
 	default:
 		s.writeSession(w, id, c)
 	}
