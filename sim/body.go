@@ -86,6 +86,7 @@ type plan struct {
 	journey    bool
 	msDuration bool
 	stops      []time.Time
+	stopSource string // source of the middle stops: the service, unless echoed
 	stopDetail string // detail of the middle stops
 	lastDetail string // detail of the last stop: dcams_plus's, unless that one is oversized
 }
@@ -171,6 +172,8 @@ func makePlan(id string, c Case) plan {
 		p.reference = hostileReference
 		p.stopDetail = hostileLong
 		n = 3
+	case CaseEcho:
+		n = 3 // a middle stop to echo into
 	case CaseBigDetail:
 		p.lastDetail, p.detail = p.detail, bigDetail()
 	case CaseManyIssues:
@@ -178,6 +181,7 @@ func makePlan(id string, c Case) plan {
 	case CaseManyStops:
 		n = manyStops
 	}
+	p.stopSource = p.service
 	if p.lastDetail == "" {
 		p.lastDetail = p.detail
 	}
@@ -295,15 +299,15 @@ func (p *plan) appendJourney(b []byte) []byte {
 			continue
 		}
 		b = append(b, `","type":"Data Service","source":`...)
-		b = appendString(b, p.service)
-		status, action, detail := "PENDING", "PENDING", p.stopDetail
+		status, action, source, detail := "PENDING", "PENDING", p.stopSource, p.stopDetail
 		if i == last {
-			status, action, detail = p.status, p.action, p.lastDetail
+			status, action, source, detail = p.status, p.action, p.service, p.lastDetail
 			if !p.plus {
 				action = p.status
 				detail = detailPassed
 			}
 		}
+		b = appendString(b, source)
 		b = append(b, `,"status":`...)
 		b = appendString(b, status)
 		b = append(b, `,"action":`...)
@@ -375,11 +379,24 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// echo fills p's strings with the Authorization header value auth and its bare token, as an
+// API that reflects what it was sent would: every string of the body then holds the token,
+// and a client must redact it before anything reaches an output.
+func (p *plan) echo(auth string) {
+	tok, _ := bearerToken(auth)
+	// A header value may hold any byte but control characters; the body must stay valid JSON.
+	auth, tok = strings.ToValidUTF8(auth, "\uFFFD"), strings.ToValidUTF8(tok, "\uFFFD")
+	p.fn, p.ln, p.reference = tok, auth, tok
+	p.detail = "Authorization: " + auth
+	p.issues = []string{auth, "TOKEN " + tok}
+	p.stopSource, p.stopDetail = auth, tok
+}
+
 // SessionBody returns the 200 body the server sends for id once any transient fault of its
 // case is over: a valid session-result JSON for the answering cases (the large ones too,
 // 7-8 MB each), the invalid or cut body for CaseBadJSON and CaseTruncated, and nil for cases
-// that never answer 200 with a body of their own (202, 404, errors, hang, huge, ...). Tests
-// and fuzzers use it as a fixture.
+// that never answer 200 with a body of their own (202, 404, errors, hang, huge, redirect, ...)
+// and for CaseEcho, whose body depends on the request. Tests and fuzzers use it as a fixture.
 func SessionBody(id string) []byte {
 	switch c := CaseOf(id); c {
 	case CaseBadJSON:
@@ -390,7 +407,7 @@ func SessionBody(id string) []byte {
 	case CaseBigDetail, CaseManyIssues, CaseManyStops:
 		return largeBodies[c]().append(nil, id)
 	case CaseInProgress, CaseNotFound, CaseServerError, CaseBadRequest, CaseHang, CaseStall,
-		CaseClose, CaseShortBody, CaseHuge, CaseUnauthorized, CaseForbidden:
+		CaseClose, CaseShortBody, CaseHuge, CaseUnauthorized, CaseForbidden, CaseRedirect, CaseEcho:
 		return nil
 	default:
 		return appendSession(nil, id, bodyCase(c))

@@ -54,6 +54,10 @@ const (
 	CaseBigDetail  Case = "bigdetail"  // dcams_plus.detail is 7.9 MB of text
 	CaseManyIssues Case = "manyissues" // 300,000 issue strings, nine in ten distinct
 	CaseManyStops  Case = "manystops"  // a journey of 40,000 stops
+
+	// Security: what a client must not do with an answer.
+	CaseRedirect Case = "redirect" // 302 to https://elsewhere.invalid/api/session/result/ID, every attempt: never to be followed
+	CaseEcho     Case = "echo"     // 200 PASS whose strings (names, reference, detail, issues, a stop) echo the Authorization header and its bare token
 )
 
 // Cases lists every case, in the order above.
@@ -66,7 +70,7 @@ func Cases() []Case {
 		CaseBadJSON, CaseTruncated, CaseMismatch, CaseBadStatus, CaseBadRequest,
 		CaseSlow, CaseHang, CaseStall, CaseClose, CaseShortBody, CaseHuge,
 		CaseUnauthorized, CaseForbidden, CaseHostile,
-		CaseBigDetail, CaseManyIssues, CaseManyStops,
+		CaseBigDetail, CaseManyIssues, CaseManyStops, CaseRedirect, CaseEcho,
 	}
 }
 
@@ -86,7 +90,7 @@ func (c Case) Expected() string {
 	switch c {
 	case CasePass, CaseNoJourney, CaseMsDuration, CaseNoPlus, CaseFlaky, CaseRateLimited,
 		CaseRetryAfterDate, CaseTimeout408, Case502, Case503, Case504, CaseSlow, CaseHostile,
-		CaseBigDetail, CaseManyIssues, CaseManyStops:
+		CaseBigDetail, CaseManyIssues, CaseManyStops, CaseEcho:
 		return "PASS"
 	case CaseFail:
 		return "FAIL"
@@ -117,8 +121,8 @@ func ID(c Case, n int) string {
 // weighted default mix chosen by a hash of the id: about 60% PASS (with a few of them without
 // journey, without dcams_plus or with a duration in milliseconds), 20% FAIL, 5% PENDING or
 // REVIEW, 5% 202, 5% 404 and 5% transient or permanent faults (flaky, 429, bad JSON, 500).
-// The default mix never hangs, stalls, closes, sends a huge or large body, refuses the token
-// or sends hostile strings.
+// The default mix never hangs, stalls, closes, sends a huge or large body, refuses the token,
+// redirects or sends hostile or echoed strings.
 func CaseOf(id string) Case {
 	if rest, ok := strings.CutPrefix(id, idPrefix); ok {
 		name, _, _ := strings.Cut(rest, "-")
@@ -216,7 +220,7 @@ var demoCases = []Case{
 // DemoIDs returns n deterministic ids for a demonstration run: one of each of the demo cases
 // (every class, the body variants and the common faults; if n is smaller, the first n of
 // them), spread through the list, and UUID-like ids from the default mix for the rest.
-// It never returns a hanging, huge, large, 401 or 403 id.
+// It never returns a hanging, huge, large, redirecting, echoing, 401 or 403 id.
 func DemoIDs(n int) []string {
 	if n <= 0 {
 		return nil

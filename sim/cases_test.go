@@ -34,7 +34,7 @@ func TestIDRoundTrip(t *testing.T) {
 
 // forbiddenInMix are the cases the default mix and DemoIDs must never produce.
 var forbiddenInMix = []Case{CaseHang, CaseStall, CaseClose, CaseShortBody, CaseHuge, CaseUnauthorized, CaseForbidden, CaseHostile, CaseSlow,
-	CaseBigDetail, CaseManyIssues, CaseManyStops}
+	CaseBigDetail, CaseManyIssues, CaseManyStops, CaseRedirect, CaseEcho}
 
 // largeCases are the cases with 7-8 MB bodies, tested on their own (TestLargeBodies).
 var largeCases = []Case{CaseBigDetail, CaseManyIssues, CaseManyStops}

@@ -277,17 +277,22 @@ func (s *Server) attempt(id string) int64 {
 	return v.(*atomic.Int64).Add(1)
 }
 
+// bearerToken returns the token of an Authorization header value, if it is a bearer one.
+func bearerToken(h string) (string, bool) {
+	if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") {
+		return "", false
+	}
+	tok := strings.TrimSpace(h[7:])
+	return tok, tok != ""
+}
+
 // authorizedHeader reports whether the Authorization header values carry an accepted token.
 func (s *Server) authorizedHeader(vals []string) bool {
 	if len(vals) != 1 {
 		return false
 	}
-	h := vals[0]
-	if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") {
-		return false
-	}
-	tok := strings.TrimSpace(h[7:])
-	if tok == "" {
+	tok, ok := bearerToken(vals[0])
+	if !ok {
 		return false
 	}
 	if s.openAuth {
@@ -461,6 +466,13 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		s.writeHuge(w, r, id)
 	case CaseBigDetail, CaseManyIssues, CaseManyStops:
 		largeBodies[c]().write(w, id)
+	case CaseRedirect:
+		w.Header()["Location"] = []string{redirectBase + id}
+		writeCanned(w, &canned302)
+	case CaseEcho:
+		p := makePlan(id, c)
+		p.echo(r.Header.Get("Authorization"))
+		writePlan(w, &p)
 	default:
 		s.writeSession(w, id, c)
 	}
@@ -474,12 +486,22 @@ func faulty(id string, rate float64) bool {
 	return float64(seededHash(id, faultSeed)>>11)/(1<<53) < rate // 53 bits: exact in a float64
 }
 
+// redirectBase is where CaseRedirect sends the client: a host under .invalid, which never
+// resolves (RFC 2606), so that a client following it fails instead of reaching anyone.
+const redirectBase = "https://elsewhere.invalid/api/session/result/"
+
 // bufPool recycles body buffers: most bodies are 1.5-2.5 KB.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 func (s *Server) writeSession(w http.ResponseWriter, id string, c Case) {
+	p := makePlan(id, c)
+	writePlan(w, &p)
+}
+
+// writePlan sends the 200 body of p.
+func writePlan(w http.ResponseWriter, p *plan) {
 	bp := bufPool.Get().(*[]byte)
-	b := appendSession((*bp)[:0], id, c)
+	b := p.appendBody((*bp)[:0])
 	writeBody(w, http.StatusOK, b)
 	if cap(b) <= 64<<10 { // the hostile body is not worth keeping
 		*bp = b
@@ -569,6 +591,7 @@ func jsonMessage(code int, message, detail string) cannedBody {
 }
 
 var (
+	canned302 = jsonMessage(302, "FOUND", "The session result has moved.")
 	canned202 = jsonMessage(202, "IN PROGRESS", "Session result not found, but user started the process.")
 	canned404 = jsonMessage(404, "NOT FOUND", "Session result not found, user did not start the process or your request_id is invalid.")
 	canned500 = jsonMessage(500, "INTERNAL SERVER ERROR", "An unexpected error occurred while processing your request.")

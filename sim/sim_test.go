@@ -301,9 +301,23 @@ func TestCases(t *testing.T) {
 				t.Errorf("%d stops, want %d", n, manyStops)
 			}
 		})},
+		{CaseRedirect, []int{302, 302}, func(t *testing.T, id string, r *http.Response, b []byte) {
+			if loc := r.Header.Get("Location"); loc != "https://elsewhere.invalid/api/session/result/"+id {
+				t.Errorf("Location %q", loc)
+			}
+			decodeMessage(t, b, "FOUND")
+		}},
+		{CaseEcho, []int{200}, func(t *testing.T, id string, r *http.Response, b []byte) {
+			status("PASS")(t, id, r, b)
+			checkEcho(t, decodeSession(t, b), "Bearer "+testToken, testToken)
+		}},
 	}
 	srv := setup(t, Options{Token: testToken, SlowDelay: 50 * time.Millisecond})
-	client := &http.Client{Timeout: 30 * time.Second} // generous: the large bodies under the race detector on a busy machine
+	client := &http.Client{
+		Timeout: 30 * time.Second, // generous: the large bodies under the race detector on a busy machine
+		// CaseRedirect's answer is the point; following it would leave loopback.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	seen := map[Case]bool{}
 	for _, tt := range tests {
 		seen[tt.c] = true
