@@ -392,11 +392,12 @@ func (p *plan) echo(auth string) {
 	p.stopSource, p.stopDetail = auth, tok
 }
 
-// SessionBody returns the 200 body the server sends for id once any transient fault of its
-// case is over: a valid session-result JSON for the answering cases (the large ones too,
-// 7-8 MB each), the invalid or cut body for CaseBadJSON and CaseTruncated, and nil for cases
-// that never answer 200 with a body of their own (202, 404, errors, hang, huge, redirect, ...)
-// and for CaseEcho, whose body depends on the request. Tests and fuzzers use it as a fixture.
+// SessionBody returns the 200 body the server sends for id on night 0 once any transient fault
+// of its case is over: a valid session-result JSON for the answering cases (the large ones
+// too, 7-8 MB each), the invalid or cut body for CaseBadJSON and CaseTruncated, and nil for
+// cases that never answer 200 with a body of their own (202, 404, errors, hang, huge,
+// redirect, ...) and for CaseEcho, whose body depends on the request. Tests and fuzzers use it
+// as a fixture.
 func SessionBody(id string) []byte {
 	switch c := CaseOf(id); c {
 	case CaseBadJSON:

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -83,9 +84,10 @@ var knownCases = func() map[string]Case {
 }()
 
 // Expected returns the class a correct client reaches for an id of this case with the default
-// settings (4 retries, 30 s timeout): "PASS", "FAIL", "IN PROGRESS", "NOT FOUND" or "error".
-// The strings are the ones batch.Class uses; sim does not import batch so that batch's own
-// tests can use the simulator. CaseUnauthorized and CaseForbidden also stop the whole run.
+// settings (4 retries, 30 s timeout) on night 0 (see Options.Night and CaseOnNight): "PASS",
+// "FAIL", "IN PROGRESS", "NOT FOUND" or "error". The strings are the ones batch.Class uses;
+// sim does not import batch so that batch's own tests can use the simulator. CaseUnauthorized
+// and CaseForbidden also stop the whole run.
 func (c Case) Expected() string {
 	switch c {
 	case CasePass, CaseNoJourney, CaseMsDuration, CaseNoPlus, CaseFlaky, CaseRateLimited,
@@ -165,11 +167,34 @@ func mixCase(h uint64) Case {
 	}
 }
 
-// Seeds of the independent hashes drawn from one id: the body's variations and the fault of
-// Options.FaultRate must not follow the case or each other.
+// CaseOnNight returns the case the server plays for id on the given night (Options.Night):
+// CaseOf on night 0; from night 1 on, an id whose case answers IN PROGRESS may have settled
+// into CasePass or CaseFail. The night an id settles is drawn from its hash like a coin
+// tossed each night: about half settle on night 1, half of the rest on night 2, and so on,
+// about 70% of them as PASS. A settled id stays settled, with the same answer, every later
+// night: sessions finish, they do not start again. Every other id keeps its case.
+func CaseOnNight(id string, night int) Case {
+	c := CaseOf(id)
+	if night < 1 || c.Expected() != "IN PROGRESS" {
+		return c
+	}
+	h := seededHash(id, nightSeed)
+	// Trailing zeros are geometric: the settling night is 1 with odds 1/2, 2 with 1/4, ...
+	if bits.TrailingZeros64(h) >= night {
+		return c
+	}
+	if (h>>32)%10 < 7 { // high bits: independent of the low ones that chose the night
+		return CasePass
+	}
+	return CaseFail
+}
+
+// Seeds of the independent hashes drawn from one id: the body's variations, the fault of
+// Options.FaultRate and the night a session settles must not follow the case or each other.
 const (
 	rngSeed   = 0x5bd1e9955bd1e995
 	faultSeed = 0x6661756c74726174
+	nightSeed = 0x6e696768746c7921
 )
 
 // hashID is 64-bit FNV-1a: cheap, allocation-free and stable across releases (unlike maphash).

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -259,8 +260,8 @@ func TestFaultComesFirst(t *testing.T) {
 	}
 }
 
-// TestFaultsIndependent checks that the faulted ids fall evenly on every class,
-// deterministically.
+// TestFaultsIndependent checks that the faulted ids fall evenly on every class and on the
+// sessions that settle overnight, deterministically.
 func TestFaultsIndependent(t *testing.T) {
 	const rate = 0.2
 	r := &rng{s: 3}
@@ -273,7 +274,11 @@ func TestFaultsIndependent(t *testing.T) {
 			t.Fatalf("faulty(%q) is not deterministic", id)
 		}
 		c := CaseOf(id)
-		for _, k := range []string{"class " + c.Expected()} {
+		keys := []string{"class " + c.Expected()}
+		if c.Expected() == "IN PROGRESS" {
+			keys = append(keys, fmt.Sprint("settled on night 1: ", CaseOnNight(id, 1) != c))
+		}
+		for _, k := range keys {
 			if groups[k] == nil {
 				groups[k] = &tally{}
 			}
@@ -288,5 +293,122 @@ func TestFaultsIndependent(t *testing.T) {
 		if share := float64(g.faults) / float64(g.ids); math.Abs(share-rate) > 0.03 {
 			t.Errorf("%s: %d of %d faulted (%.3f), want about %.2f", k, g.faults, g.ids, share, rate)
 		}
+	}
+}
+
+func TestCaseOnNight(t *testing.T) {
+	r := &rng{s: 5}
+	ids := make([]string, 20000)
+	for i := range ids {
+		ids[i] = uuidLike(r)
+		if i%4 == 0 {
+			ids[i] = ID([]Case{CasePending, CaseReview, CaseInProgress, CasePass, CaseFail, CaseFlaky, CaseNotFound}[i/4%7], i)
+		}
+	}
+	open := 0
+	for _, id := range ids {
+		if CaseOf(id).Expected() == "IN PROGRESS" {
+			open++
+		}
+	}
+	for night := 1; night <= 4; night++ {
+		settled, passed := 0, 0
+		for _, id := range ids {
+			c, before, now := CaseOf(id), CaseOnNight(id, night-1), CaseOnNight(id, night)
+			if now != CaseOnNight(id, night) {
+				t.Fatalf("CaseOnNight(%q, %d) is not deterministic", id, night)
+			}
+			switch {
+			case c.Expected() != "IN PROGRESS":
+				if now != c {
+					t.Fatalf("%q (%s) plays %s on night %d: only sessions in progress move", id, c, now, night)
+				}
+			case before != c && now != before:
+				t.Fatalf("%q settled as %s, then plays %s on night %d", id, before, now, night)
+			case now != c:
+				if now != CasePass && now != CaseFail {
+					t.Fatalf("%q settled as %s", id, now)
+				}
+				settled++
+				if now == CasePass {
+					passed++
+				}
+			}
+		}
+		// Half of the sessions still open settle each night.
+		want := 1 - math.Pow(0.5, float64(night))
+		if share := float64(settled) / float64(open); math.Abs(share-want) > 0.03 {
+			t.Errorf("night %d: %d of %d settled (%.3f), want about %.3f", night, settled, open, share, want)
+		}
+		if share := float64(passed) / float64(settled); math.Abs(share-0.7) > 0.04 {
+			t.Errorf("night %d: %d of %d settled as PASS (%.3f), want about 0.7", night, passed, settled, share)
+		}
+	}
+	for _, id := range ids[:100] {
+		if CaseOnNight(id, 0) != CaseOf(id) || CaseOnNight(id, -1) != CaseOf(id) {
+			t.Errorf("%q moves before night 1", id)
+		}
+	}
+}
+
+// TestNight asks a fixed set of ids on night 0 and night 1, twice each from a fresh server:
+// the answers differ exactly for a part of the ids in progress, which now answer a final 200.
+func TestNight(t *testing.T) {
+	r := &rng{s: 11}
+	var ids []string
+	for i := range 300 {
+		ids = append(ids, uuidLike(r))
+		if i < 15 {
+			for _, c := range []Case{CasePending, CaseReview, CaseInProgress, CasePass, CaseFail, CaseNotFound} {
+				ids = append(ids, ID(c, i))
+			}
+		}
+	}
+	answers := func(night int) map[string]string {
+		srv := setup(t, Options{Night: night})
+		m := map[string]string{}
+		for _, id := range ids {
+			resp, body, err := get(t.Context(), t, http.DefaultClient, srv, id, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[id] = fmt.Sprintf("%d %s", resp.StatusCode, body)
+		}
+		return m
+	}
+	night0, night1 := answers(0), answers(1)
+	if again := answers(0); fmt.Sprint(again) != fmt.Sprint(night0) {
+		t.Error("night 0 is not deterministic")
+	}
+	if again := answers(1); fmt.Sprint(again) != fmt.Sprint(night1) {
+		t.Error("night 1 is not deterministic")
+	}
+	open, moved := 0, 0
+	for _, id := range ids {
+		c := CaseOf(id)
+		if c.Expected() == "IN PROGRESS" {
+			open++
+		}
+		if night0[id] == night1[id] {
+			if CaseOnNight(id, 1) != c {
+				t.Errorf("%q (%s) should have settled as %s", id, c, CaseOnNight(id, 1))
+			}
+			continue
+		}
+		moved++
+		if c.Expected() != "IN PROGRESS" {
+			t.Errorf("%q (%s) answers differently on night 1: only sessions in progress move", id, c)
+			continue
+		}
+		want := "200 " + string(appendSession(nil, id, CaseOnNight(id, 1)))
+		if night1[id] != want {
+			t.Errorf("%q on night 1: %.200s, want %.200s", id, night1[id], want)
+		}
+		if s := decodeSession(t, []byte(night1[id][4:])); s.RequestID != id || s.Status != "PASS" && s.Status != "FAIL" {
+			t.Errorf("%q on night 1: status %q request_id %q", id, s.Status, s.RequestID)
+		}
+	}
+	if share := float64(moved) / float64(open); share < 0.35 || share > 0.65 {
+		t.Errorf("%d of %d ids in progress moved on night 1, want about half", moved, open)
 	}
 }

@@ -77,6 +77,14 @@ type Options struct {
 	FaultRate float64
 	// FaultStatus is the status of those answers; default 500, with the documented 500 body.
 	FaultStatus int
+	// Night is how many nights have passed since the first run, 0. Sessions move overnight
+	// as real ones do: from night 1 on, some ids whose answer on night 0 is IN PROGRESS
+	// (CasePending, CaseReview, CaseInProgress, named or from the default mix) answer a final
+	// 200 PASS or FAIL body instead, about 70/30: about half of them on night 1, half of the
+	// rest on night 2, and so on, and an id once settled keeps its answer on every later
+	// night. Every other id, PASS and FAIL ones included, answers as on night 0: a final
+	// answer never changes. CaseOnNight tells which case an id plays on a night.
+	Night int
 }
 
 // Server is a simulated VX API. It is an http.Handler, so it can also be mounted elsewhere
@@ -390,7 +398,7 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		try-- // the fault came in front: the case's own answers follow in full
 	}
 
-	c := CaseOf(id)
+	c := CaseOnNight(id, s.opts.Night)
 	switch c {
 	case CaseInProgress:
 		writeCanned(w, &canned202)
