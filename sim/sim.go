@@ -17,6 +17,12 @@
 // mostly PASS and FAIL with a few other answers and transient faults; see CaseOf.
 // Faults that depend on the attempt (CaseFlaky, CaseRateLimited, ...) count attempts per id
 // in the server; Reset starts them again.
+//
+// Beyond the cases, Options make the whole server behave as a busy or changing API: a rate
+// limit (RateLimit, RateBurst), a first-attempt fault for a share of all ids (FaultRate),
+// latency, an outage (FailFirst), and the sessions that settle overnight (Night, CaseOnNight).
+// Cases for memory tests (CaseBigDetail, CaseManyIssues, CaseManyStops: bodies of 7-8 MB) and
+// for security tests (CaseRedirect, CaseEcho) are asked for by id, like the others.
 package sim
 
 import (
