@@ -11,8 +11,16 @@ import (
 
 // BenchmarkServePass measures the server with the client that matters most: keep-alive
 // connections and many requests in flight, every id a new PASS.
-func BenchmarkServePass(b *testing.B) {
-	srv, err := Start(Options{Token: testToken})
+func BenchmarkServePass(b *testing.B) { benchServe(b, Options{Token: testToken}) }
+
+// BenchmarkServeRateLimited is BenchmarkServePass through the rate limiter: a limit so high
+// that every request takes a token, so the difference is the limiter's whole cost.
+func BenchmarkServeRateLimited(b *testing.B) {
+	benchServe(b, Options{Token: testToken, RateLimit: 1e9})
+}
+
+func benchServe(b *testing.B, opts Options) {
+	srv, err := Start(opts)
 	if err != nil {
 		b.Fatal(err)
 	}

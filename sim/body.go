@@ -86,8 +86,9 @@ type plan struct {
 	journey    bool
 	msDuration bool
 	stops      []time.Time
+	stopSource string // source of the middle stops: the service, unless echoed
 	stopDetail string // detail of the middle stops
-	longDetail bool   // hostile: stop 2 carries the 40,000-character detail
+	lastDetail string // detail of the last stop: dcams_plus's, unless that one is oversized
 }
 
 // makePlan draws the body of id, played as case c.
@@ -163,13 +164,26 @@ func makePlan(id string, c Case) plan {
 	if r.intn(10) == 0 && !p.msDuration {
 		n = 1
 	}
-	if c == CaseHostile {
+	switch c {
+	case CaseHostile:
 		p.fn, p.ln, p.detail = hostileFirst, hostileLast, hostileDetail
 		p.issues = []string{hostileIssue, detailOOBOK}
 		p.addr = [4]string{hostileControl, hostileReference, "ZZ", "00000"}
 		p.reference = hostileReference
-		p.longDetail = true
+		p.stopDetail = hostileLong
 		n = 3
+	case CaseEcho:
+		n = 3 // a middle stop to echo into
+	case CaseBigDetail:
+		p.lastDetail, p.detail = p.detail, bigDetail()
+	case CaseManyIssues:
+		p.issues = manyIssues()
+	case CaseManyStops:
+		n = manyStops
+	}
+	p.stopSource = p.service
+	if p.lastDetail == "" {
+		p.lastDetail = p.detail
 	}
 	if p.journey {
 		t := stampBase.Add(time.Duration(r.intn(366*86400))*time.Second + time.Duration(r.intn(1e6))*time.Microsecond)
@@ -192,6 +206,19 @@ func makePlan(id string, c Case) plan {
 // appendSession appends the 200 body for id played as c.
 func appendSession(b []byte, id string, c Case) []byte {
 	p := makePlan(id, c)
+	return p.appendBody(b)
+}
+
+// appendBody appends the 200 body of p.
+func (p *plan) appendBody(b []byte) []byte {
+	b = p.appendHead(b)
+	b = appendString(b, p.requestID)
+	return p.appendTail(b)
+}
+
+// appendHead appends the body up to the request_id's value, so that a large body can be
+// rendered once for every id (see largeBody).
+func (p *plan) appendHead(b []byte) []byte {
 	b = append(b, `{"fn":`...)
 	b = appendString(b, p.fn)
 	b = append(b, `,"ln":`...)
@@ -214,8 +241,11 @@ func appendSession(b []byte, id string, c Case) []byte {
 	b = appendString(b, p.reference)
 	b = append(b, `,"status":`...)
 	b = appendString(b, p.status)
-	b = append(b, `,"request_id":`...)
-	b = appendString(b, p.requestID)
+	return append(b, `,"request_id":`...)
+}
+
+// appendTail appends the body after the request_id's value.
+func (p *plan) appendTail(b []byte) []byte {
 	switch p.extra {
 	case 0:
 		b = append(b, `,"additionalData":{"customKey":"customValue"}`...)
@@ -269,17 +299,15 @@ func (p *plan) appendJourney(b []byte) []byte {
 			continue
 		}
 		b = append(b, `","type":"Data Service","source":`...)
-		b = appendString(b, p.service)
-		status, action, detail := "PENDING", "PENDING", p.stopDetail
+		status, action, source, detail := "PENDING", "PENDING", p.stopSource, p.stopDetail
 		if i == last {
-			status, action, detail = p.status, p.action, p.detail
+			status, action, source, detail = p.status, p.action, p.service, p.lastDetail
 			if !p.plus {
 				action = p.status
 				detail = detailPassed
 			}
-		} else if p.longDetail {
-			detail = hostileLong
 		}
+		b = appendString(b, source)
 		b = append(b, `,"status":`...)
 		b = appendString(b, status)
 		b = append(b, `,"action":`...)
@@ -351,10 +379,25 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// SessionBody returns the 200 body the server sends for id once any transient fault of its
-// case is over: a valid session-result JSON for the answering cases, the invalid or cut body
-// for CaseBadJSON and CaseTruncated, and nil for cases that never answer 200 with a body of
-// their own (202, 404, errors, hang, huge, ...). Tests and fuzzers use it as a fixture.
+// echo fills p's strings with the Authorization header value auth and its bare token, as an
+// API that reflects what it was sent would: every string of the body then holds the token,
+// and a client must redact it before anything reaches an output.
+func (p *plan) echo(auth string) {
+	tok, _ := bearerToken(auth)
+	// A header value may hold any byte but control characters; the body must stay valid JSON.
+	auth, tok = strings.ToValidUTF8(auth, "\uFFFD"), strings.ToValidUTF8(tok, "\uFFFD")
+	p.fn, p.ln, p.reference = tok, auth, tok
+	p.detail = "Authorization: " + auth
+	p.issues = []string{auth, "TOKEN " + tok}
+	p.stopSource, p.stopDetail = auth, tok
+}
+
+// SessionBody returns the 200 body the server sends for id on night 0 once any transient fault
+// of its case is over: a valid session-result JSON for the answering cases (the large ones
+// too, 7-8 MB each), the invalid or cut body for CaseBadJSON and CaseTruncated, and nil for
+// cases that never answer 200 with a body of their own (202, 404, errors, hang, huge,
+// redirect, ...) and for CaseEcho, whose body depends on the request. Tests and fuzzers use it
+// as a fixture.
 func SessionBody(id string) []byte {
 	switch c := CaseOf(id); c {
 	case CaseBadJSON:
@@ -362,8 +405,10 @@ func SessionBody(id string) []byte {
 	case CaseTruncated:
 		full := appendSession(nil, id, CasePass)
 		return full[:len(full)/2]
+	case CaseBigDetail, CaseManyIssues, CaseManyStops:
+		return largeBodies[c]().append(nil, id)
 	case CaseInProgress, CaseNotFound, CaseServerError, CaseBadRequest, CaseHang, CaseStall,
-		CaseClose, CaseShortBody, CaseHuge, CaseUnauthorized, CaseForbidden:
+		CaseClose, CaseShortBody, CaseHuge, CaseUnauthorized, CaseForbidden, CaseRedirect, CaseEcho:
 		return nil
 	default:
 		return appendSession(nil, id, bodyCase(c))

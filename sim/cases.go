@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -48,6 +49,16 @@ const (
 	CaseUnauthorized Case = "unauthorized" // 401 on every attempt, whatever the token
 	CaseForbidden    Case = "forbidden"    // 403 on every attempt
 	CaseHostile      Case = "hostile"      // 200 PASS whose strings attack a spreadsheet (formulas, control characters, 40,000 characters, emoji)
+
+	// Large bodies, for memory tests: each a 200 PASS with Content-Length, valid JSON and the
+	// request_id asked, under 8 MiB (the client's limit) so that it must be taken, not refused.
+	CaseBigDetail  Case = "bigdetail"  // dcams_plus.detail is 7.9 MB of text
+	CaseManyIssues Case = "manyissues" // 300,000 issue strings, nine in ten distinct
+	CaseManyStops  Case = "manystops"  // a journey of 40,000 stops
+
+	// Security: what a client must not do with an answer.
+	CaseRedirect Case = "redirect" // 302 to https://elsewhere.invalid/api/session/result/ID, every attempt: never to be followed
+	CaseEcho     Case = "echo"     // 200 PASS whose strings (names, reference, detail, issues, a stop) echo the Authorization header and its bare token
 )
 
 // Cases lists every case, in the order above.
@@ -60,6 +71,7 @@ func Cases() []Case {
 		CaseBadJSON, CaseTruncated, CaseMismatch, CaseBadStatus, CaseBadRequest,
 		CaseSlow, CaseHang, CaseStall, CaseClose, CaseShortBody, CaseHuge,
 		CaseUnauthorized, CaseForbidden, CaseHostile,
+		CaseBigDetail, CaseManyIssues, CaseManyStops, CaseRedirect, CaseEcho,
 	}
 }
 
@@ -72,13 +84,15 @@ var knownCases = func() map[string]Case {
 }()
 
 // Expected returns the class a correct client reaches for an id of this case with the default
-// settings (4 retries, 30 s timeout): "PASS", "FAIL", "IN PROGRESS", "NOT FOUND" or "error".
-// The strings are the ones batch.Class uses; sim does not import batch so that batch's own
-// tests can use the simulator. CaseUnauthorized and CaseForbidden also stop the whole run.
+// settings (4 retries, 30 s timeout) on night 0 (see Options.Night and CaseOnNight): "PASS",
+// "FAIL", "IN PROGRESS", "NOT FOUND" or "error". The strings are the ones batch.Class uses;
+// sim does not import batch so that batch's own tests can use the simulator. CaseUnauthorized
+// and CaseForbidden also stop the whole run.
 func (c Case) Expected() string {
 	switch c {
 	case CasePass, CaseNoJourney, CaseMsDuration, CaseNoPlus, CaseFlaky, CaseRateLimited,
-		CaseRetryAfterDate, CaseTimeout408, Case502, Case503, Case504, CaseSlow, CaseHostile:
+		CaseRetryAfterDate, CaseTimeout408, Case502, Case503, Case504, CaseSlow, CaseHostile,
+		CaseBigDetail, CaseManyIssues, CaseManyStops, CaseEcho:
 		return "PASS"
 	case CaseFail:
 		return "FAIL"
@@ -109,8 +123,8 @@ func ID(c Case, n int) string {
 // weighted default mix chosen by a hash of the id: about 60% PASS (with a few of them without
 // journey, without dcams_plus or with a duration in milliseconds), 20% FAIL, 5% PENDING or
 // REVIEW, 5% 202, 5% 404 and 5% transient or permanent faults (flaky, 429, bad JSON, 500).
-// The default mix never hangs, stalls, closes, sends a huge body, refuses the token or sends
-// hostile strings.
+// The default mix never hangs, stalls, closes, sends a huge or large body, refuses the token,
+// redirects or sends hostile or echoed strings.
 func CaseOf(id string) Case {
 	if rest, ok := strings.CutPrefix(id, idPrefix); ok {
 		name, _, _ := strings.Cut(rest, "-")
@@ -153,6 +167,36 @@ func mixCase(h uint64) Case {
 	}
 }
 
+// CaseOnNight returns the case the server plays for id on the given night (Options.Night):
+// CaseOf on night 0; from night 1 on, an id whose case answers IN PROGRESS may have settled
+// into CasePass or CaseFail. The night an id settles is drawn from its hash like a coin
+// tossed each night: about half settle on night 1, half of the rest on night 2, and so on,
+// about 70% of them as PASS. A settled id stays settled, with the same answer, every later
+// night: sessions finish, they do not start again. Every other id keeps its case.
+func CaseOnNight(id string, night int) Case {
+	c := CaseOf(id)
+	if night < 1 || c.Expected() != "IN PROGRESS" {
+		return c
+	}
+	h := seededHash(id, nightSeed)
+	// Trailing zeros are geometric: the settling night is 1 with odds 1/2, 2 with 1/4, ...
+	if bits.TrailingZeros64(h) >= night {
+		return c
+	}
+	if (h>>32)%10 < 7 { // high bits: independent of the low ones that chose the night
+		return CasePass
+	}
+	return CaseFail
+}
+
+// Seeds of the independent hashes drawn from one id: the body's variations, the fault of
+// Options.FaultRate and the night a session settles must not follow the case or each other.
+const (
+	rngSeed   = 0x5bd1e9955bd1e995
+	faultSeed = 0x6661756c74726174
+	nightSeed = 0x6e696768746c7921
+)
+
 // hashID is 64-bit FNV-1a: cheap, allocation-free and stable across releases (unlike maphash).
 func hashID(s string) uint64 {
 	h := uint64(14695981039346656037)
@@ -163,17 +207,25 @@ func hashID(s string) uint64 {
 	return h
 }
 
-// rng is splitmix64: a tiny deterministic stream of variations seeded from an id.
-type rng struct{ s uint64 }
+// seededHash is a hash of id that is independent of hashID (and so of the case) for each seed:
+// mix64 lets every bit of the seed change every bit of the result.
+func seededHash(id string, seed uint64) uint64 { return mix64(hashID(id) ^ seed) }
 
-func newRNG(id string) *rng { return &rng{s: hashID(id) ^ 0x5bd1e9955bd1e995} }
-
-func (r *rng) next() uint64 {
-	r.s += 0x9e3779b97f4a7c15
-	z := r.s
+// mix64 is splitmix64's finalizer.
+func mix64(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
+}
+
+// rng is splitmix64: a tiny deterministic stream of variations seeded from an id.
+type rng struct{ s uint64 }
+
+func newRNG(id string) *rng { return &rng{s: hashID(id) ^ rngSeed} }
+
+func (r *rng) next() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	return mix64(r.s)
 }
 
 // intn returns a number in [0, n).
@@ -193,7 +245,7 @@ var demoCases = []Case{
 // DemoIDs returns n deterministic ids for a demonstration run: one of each of the demo cases
 // (every class, the body variants and the common faults; if n is smaller, the first n of
 // them), spread through the list, and UUID-like ids from the default mix for the rest.
-// It never returns a hanging, huge, 401 or 403 id.
+// It never returns a hanging, huge, large, redirecting, echoing, 401 or 403 id.
 func DemoIDs(n int) []string {
 	if n <= 0 {
 		return nil

@@ -17,6 +17,12 @@
 // mostly PASS and FAIL with a few other answers and transient faults; see CaseOf.
 // Faults that depend on the attempt (CaseFlaky, CaseRateLimited, ...) count attempts per id
 // in the server; Reset starts them again.
+//
+// Beyond the cases, Options make the whole server behave as a busy or changing API: a rate
+// limit (RateLimit, RateBurst), a first-attempt fault for a share of all ids (FaultRate),
+// latency, an outage (FailFirst), and the sessions that settle overnight (Night, CaseOnNight).
+// Cases for memory tests (CaseBigDetail, CaseManyIssues, CaseManyStops: bodies of 7-8 MB) and
+// for security tests (CaseRedirect, CaseEcho) are asked for by id, like the others.
 package sim
 
 import (
@@ -58,6 +64,33 @@ type Options struct {
 	FailFirst int
 	// FailStatus is the status of those answers; default 500.
 	FailStatus int
+
+	// RateLimit is how many authorized result requests per second the server takes, as a
+	// token bucket of RateBurst tokens; 0 = no limit. The real API publishes no limit, so a
+	// client must cope with one it did not expect: a request beyond it gets 429 with
+	// Retry-After (whole seconds until a token is free, at least 1) and RateLimit-Limit,
+	// RateLimit-Remaining and RateLimit-Reset headers, before any case logic and without
+	// counting an attempt for the id. Limited counts these answers.
+	RateLimit float64
+	// RateBurst is the bucket's size: the requests taken at once after a quiet spell. Default
+	// ceil(RateLimit), one second's worth.
+	RateBurst int
+	// FaultRate (0..1) is the share of ids whose first attempt answers FaultStatus, whatever
+	// their case (sim-pass-… ids too); from the second attempt on they answer as their case
+	// does from its first (a faulted CaseFlaky id: the fault, 500, 500, then 200), so a client
+	// with the default retries still reaches Expected. A hash of the id with its own seed picks
+	// them, so they fall evenly on every case and class.
+	FaultRate float64
+	// FaultStatus is the status of those answers; default 500, with the documented 500 body.
+	FaultStatus int
+	// Night is how many nights have passed since the first run, 0. Sessions move overnight
+	// as real ones do: from night 1 on, some ids whose answer on night 0 is IN PROGRESS
+	// (CasePending, CaseReview, CaseInProgress, named or from the default mix) answer a final
+	// 200 PASS or FAIL body instead, about 70/30: about half of them on night 1, half of the
+	// rest on night 2, and so on, and an id once settled keeps its answer on every later
+	// night. Every other id, PASS and FAIL ones included, answers as on night 0: a final
+	// answer never changes. CaseOnNight tells which case an id plays on a night.
+	Night int
 }
 
 // Server is a simulated VX API. It is an http.Handler, so it can also be mounted elsewhere
@@ -73,12 +106,14 @@ type Server struct {
 	openAuth  bool   // any bearer token is fine
 	slowDelay time.Duration
 	tokenTTL  time.Duration
+	limiter   *bucket // nil: no rate limit
 
 	done      chan struct{} // closed by Close: every waiting handler returns
 	closeOnce sync.Once
 
 	requests     atomic.Int64
 	unauthorized atomic.Int64
+	limited      atomic.Int64
 	authorized   atomic.Int64 // for FailFirst
 	inFlight     atomic.Int64
 	maxInFlight  atomic.Int64
@@ -96,6 +131,7 @@ func NewServer(opts Options) *Server {
 		openAuth:  opts.Token == "" && opts.ClientID == "",
 		slowDelay: opts.SlowDelay,
 		tokenTTL:  opts.TokenTTL,
+		limiter:   newBucket(opts.RateLimit, opts.RateBurst),
 	}
 	if opts.Token != "" {
 		s.bearer = "Bearer " + opts.Token
@@ -108,6 +144,9 @@ func NewServer(opts Options) *Server {
 	}
 	if s.opts.FailStatus == 0 {
 		s.opts.FailStatus = http.StatusInternalServerError
+	}
+	if s.opts.FaultStatus == 0 {
+		s.opts.FaultStatus = http.StatusInternalServerError
 	}
 	s.mux.HandleFunc("GET /api/session/result/{request_id}", s.serveResult)
 	s.mux.HandleFunc("POST /oauth/token", s.serveToken)
@@ -211,15 +250,23 @@ func (s *Server) TokensIssued() int { return int(s.tokensIssued.Load()) }
 // Unauthorized returns how many result requests were answered 401.
 func (s *Server) Unauthorized() int64 { return s.unauthorized.Load() }
 
+// Limited returns how many result requests the rate limit (Options.RateLimit) answered 429;
+// the 429s of CaseRateLimited and CaseRetryAfterDate are not among them.
+func (s *Server) Limited() int64 { return s.limited.Load() }
+
 // MaxInFlight returns the most result requests the server has seen at the same time: tests
 // use it to check that a client keeps to its concurrency limit.
 func (s *Server) MaxInFlight() int64 { return s.maxInFlight.Load() }
 
-// Reset zeroes the counters and the per-id attempts (so the transient faults happen again).
-// Issued tokens stay valid.
+// Reset zeroes the counters and the per-id attempts (so the transient faults happen again) and
+// fills the rate-limit bucket. Issued tokens stay valid.
 func (s *Server) Reset() {
 	s.requests.Store(0)
 	s.unauthorized.Store(0)
+	s.limited.Store(0)
+	if s.limiter != nil {
+		s.limiter.fill()
+	}
 	s.authorized.Store(0)
 	s.tokensIssued.Store(0)
 	s.maxInFlight.Store(s.inFlight.Load())
@@ -244,17 +291,22 @@ func (s *Server) attempt(id string) int64 {
 	return v.(*atomic.Int64).Add(1)
 }
 
+// bearerToken returns the token of an Authorization header value, if it is a bearer one.
+func bearerToken(h string) (string, bool) {
+	if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") {
+		return "", false
+	}
+	tok := strings.TrimSpace(h[7:])
+	return tok, tok != ""
+}
+
 // authorizedHeader reports whether the Authorization header values carry an accepted token.
 func (s *Server) authorizedHeader(vals []string) bool {
 	if len(vals) != 1 {
 		return false
 	}
-	h := vals[0]
-	if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") {
-		return false
-	}
-	tok := strings.TrimSpace(h[7:])
-	if tok == "" {
+	tok, ok := bearerToken(vals[0])
+	if !ok {
 		return false
 	}
 	if s.openAuth {
@@ -321,6 +373,19 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		writeCanned(w, &canned401)
 		return
 	}
+	if s.limiter != nil {
+		if ok, wait := s.limiter.take(); !ok {
+			s.limited.Add(1)
+			secs := []string{strconv.FormatInt(wait, 10)}
+			h := w.Header()
+			h["Retry-After"] = secs
+			h["Ratelimit-Limit"] = s.limiter.limit
+			h["Ratelimit-Remaining"] = hdrZero
+			h["Ratelimit-Reset"] = secs
+			writeCanned(w, &canned429)
+			return
+		}
+	}
 	id := r.PathValue("request_id")
 	if !validID(id) {
 		writeCanned(w, &canned404)
@@ -331,8 +396,15 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		writeCanned(w, cannedFor(s.opts.FailStatus))
 		return
 	}
+	if faulty(id, s.opts.FaultRate) {
+		if try == 1 {
+			writeCanned(w, cannedFor(s.opts.FaultStatus))
+			return
+		}
+		try-- // the fault came in front: the case's own answers follow in full
+	}
 
-	c := CaseOf(id)
+	c := CaseOnNight(id, s.opts.Night)
 	switch c {
 	case CaseInProgress:
 		writeCanned(w, &canned202)
@@ -406,17 +478,44 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		hijackClose(w, append([]byte(head), body...), false)
 	case CaseHuge:
 		s.writeHuge(w, r, id)
+	case CaseBigDetail, CaseManyIssues, CaseManyStops:
+		largeBodies[c]().write(w, id)
+	case CaseRedirect:
+		w.Header()["Location"] = []string{redirectBase + id}
+		writeCanned(w, &canned302)
+	case CaseEcho:
+		p := makePlan(id, c)
+		p.echo(r.Header.Get("Authorization"))
+		writePlan(w, &p)
 	default:
 		s.writeSession(w, id, c)
 	}
 }
 
+// faulty reports whether id is among the share rate of ids that Options.FaultRate fails once.
+func faulty(id string, rate float64) bool {
+	if rate <= 0 {
+		return false
+	}
+	return float64(seededHash(id, faultSeed)>>11)/(1<<53) < rate // 53 bits: exact in a float64
+}
+
+// redirectBase is where CaseRedirect sends the client: a host under .invalid, which never
+// resolves (RFC 2606), so that a client following it fails instead of reaching anyone.
+const redirectBase = "https://elsewhere.invalid/api/session/result/"
+
 // bufPool recycles body buffers: most bodies are 1.5-2.5 KB.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 func (s *Server) writeSession(w http.ResponseWriter, id string, c Case) {
+	p := makePlan(id, c)
+	writePlan(w, &p)
+}
+
+// writePlan sends the 200 body of p.
+func writePlan(w http.ResponseWriter, p *plan) {
 	bp := bufPool.Get().(*[]byte)
-	b := appendSession((*bp)[:0], id, c)
+	b := p.appendBody((*bp)[:0])
 	writeBody(w, http.StatusOK, b)
 	if cap(b) <= 64<<10 { // the hostile body is not worth keeping
 		*bp = b
@@ -506,6 +605,7 @@ func jsonMessage(code int, message, detail string) cannedBody {
 }
 
 var (
+	canned302 = jsonMessage(302, "FOUND", "The session result has moved.")
 	canned202 = jsonMessage(202, "IN PROGRESS", "Session result not found, but user started the process.")
 	canned404 = jsonMessage(404, "NOT FOUND", "Session result not found, user did not start the process or your request_id is invalid.")
 	canned500 = jsonMessage(500, "INTERNAL SERVER ERROR", "An unexpected error occurred while processing your request.")

@@ -127,8 +127,8 @@ func knownService(name string) bool {
 func checkJourney(t *testing.T, s session) {
 	t.Helper()
 	j := s.Journey
-	if n := len(j.Stops); n < 1 || n > 4 {
-		t.Fatalf("%d stops, want 1-4", n)
+	if n := len(j.Stops); n < 1 || n > 4 && n != manyStops {
+		t.Fatalf("%d stops, want 1-4 (or %d for %s)", n, manyStops, CaseManyStops)
 	}
 	var times []time.Time
 	for i, st := range j.Stops {
@@ -190,6 +190,19 @@ func TestCases(t *testing.T) {
 	}
 	message := func(want string) check {
 		return func(t *testing.T, _ string, _ *http.Response, body []byte) { decodeMessage(t, body, want) }
+	}
+	// large checks what every large body must satisfy, then more.
+	large := func(more func(t *testing.T, s session)) check {
+		return func(t *testing.T, id string, resp *http.Response, body []byte) {
+			if resp.ContentLength != int64(len(body)) || len(body) >= 8<<20 {
+				t.Errorf("Content-Length %d, body %d bytes, want equal and under 8 MiB", resp.ContentLength, len(body))
+			}
+			s := decodeSession(t, body)
+			if s.Status != "PASS" || s.RequestID != id || s.Plus == nil || s.Journey == nil {
+				t.Fatalf("status %q request_id %q, want PASS %q with dcams_plus and journey", s.Status, s.RequestID, id)
+			}
+			more(t, s)
+		}
 	}
 	invalid := func(t *testing.T, _ string, resp *http.Response, body []byte) {
 		if json.Valid(body) {
@@ -268,9 +281,43 @@ func TestCases(t *testing.T) {
 				t.Errorf("not hostile enough: %+v (longest detail %d)", s, longest)
 			}
 		}},
+		{CaseBigDetail, []int{200}, large(func(t *testing.T, s session) {
+			last := s.Journey.Stops[len(s.Journey.Stops)-1]
+			if len(s.Plus.Detail) != bigDetailSize || last.Detail != detailPassed {
+				t.Errorf("detail of %d bytes, last stop's %.40q", len(s.Plus.Detail), last.Detail)
+			}
+		})},
+		{CaseManyIssues, []int{200}, large(func(t *testing.T, s session) {
+			distinct := map[string]bool{}
+			for _, is := range s.Plus.Issues {
+				distinct[is] = true
+			}
+			if n := len(s.Plus.Issues); n != manyIssuesCount || len(distinct) < n*8/10 || len(distinct) == n {
+				t.Errorf("%d issues, %d distinct; want %d, mostly distinct, some repeated", n, len(distinct), manyIssuesCount)
+			}
+		})},
+		{CaseManyStops, []int{200}, large(func(t *testing.T, s session) {
+			if n := len(s.Journey.Stops); n != manyStops { // checkJourney checked their order and the duration
+				t.Errorf("%d stops, want %d", n, manyStops)
+			}
+		})},
+		{CaseRedirect, []int{302, 302}, func(t *testing.T, id string, r *http.Response, b []byte) {
+			if loc := r.Header.Get("Location"); loc != "https://elsewhere.invalid/api/session/result/"+id {
+				t.Errorf("Location %q", loc)
+			}
+			decodeMessage(t, b, "FOUND")
+		}},
+		{CaseEcho, []int{200}, func(t *testing.T, id string, r *http.Response, b []byte) {
+			status("PASS")(t, id, r, b)
+			checkEcho(t, decodeSession(t, b), "Bearer "+testToken, testToken)
+		}},
 	}
 	srv := setup(t, Options{Token: testToken, SlowDelay: 50 * time.Millisecond})
-	client := &http.Client{Timeout: 5 * time.Second}
+	client := &http.Client{
+		Timeout: 30 * time.Second, // generous: the large bodies under the race detector on a busy machine
+		// CaseRedirect's answer is the point; following it would leave loopback.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	seen := map[Case]bool{}
 	for _, tt := range tests {
 		seen[tt.c] = true
