@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // FuzzRead checks the invariants callers rely on, whatever the bytes: no panic; a failure is
@@ -27,6 +29,7 @@ func FuzzRead(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add(workbook(f, sheet{"Sheet1", [][]any{{"request_id", "amount", "n"}, {"abc", 1.5, "x"}, {stored("1.2E+17"), 2, 3}}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := Read(bytes.NewReader(data), Options{Name: "fuzz.csv"})
 		lines := bytes.Count(data, []byte("\n")) + 1
@@ -140,4 +143,56 @@ func checkBatch(t *testing.T, b *Batch, lines int) {
 			t.Fatalf("invalid line %d has an amount without an amount column", bad.Line)
 		}
 	}
+}
+
+// FuzzReadXLSX builds a small workbook from fuzzed cells (a header, an amount column, text
+// and number cells, and a number stored verbatim) and checks the same invariants.
+func FuzzReadXLSX(f *testing.F) {
+	f.Add("request_id", "amount", "abc", "1.5", "def", 2.5, "1.23456789012345E+17", "abc")
+	f.Add("Request ID", "Fee", "", "EUR 5", "x/y", 0.0, "12345678.0", "")
+	f.Add("id", "note", "0012", "1,5", "abc", -1e300, "0.30000000000000004", "abc")
+	f.Add("a", "b", "c", "d", "e", 1.0, "f", "g")
+	f.Fuzz(func(t *testing.T, h1, h2, a1, a2, b1 string, n float64, raw, c1 string) {
+		x := excelize.NewFile()
+		defer x.Close()
+		set := func(ref string, v any) {
+			var err error
+			switch v := v.(type) {
+			case stored:
+				err = x.SetCellDefault("Sheet1", ref, string(v))
+			case string:
+				err = x.SetCellStr("Sheet1", ref, v)
+			default:
+				err = x.SetCellValue("Sheet1", ref, v)
+			}
+			if err != nil {
+				t.Skip(err) // a value excelize will not write
+			}
+		}
+		set("A1", h1)
+		set("B1", h2)
+		set("A2", a1)
+		set("B2", a2)
+		set("A3", b1)
+		set("B3", n)
+		set("A4", stored(raw))
+		set("B4", stored(raw))
+		set("A6", c1)
+		var buf bytes.Buffer
+		if err := x.Write(&buf); err != nil {
+			t.Skip(err)
+		}
+		b, err := Read(&buf, Options{Name: "fuzz.xlsx"})
+		if err != nil {
+			var le *LineError
+			if !errors.As(err, &le) {
+				t.Fatalf("error %T %v, want *LineError", err, err)
+			}
+			if le.Line < 0 || le.Line > 6 {
+				t.Fatalf("error line %d outside the sheet: %v", le.Line, err)
+			}
+			return
+		}
+		checkBatch(t, b, 6)
+	})
 }

@@ -1,10 +1,11 @@
-// Package input reads the request ids of a batch from a CSV file: it
+// Package input reads the request ids of a batch from a CSV file or an .xlsx workbook: it
 // finds the id column, validates and de-duplicates the ids, keeps the other columns (typed:
 // numbers or text) so they can travel into the report, and the billed amount of every line
 // when the input has an amount column.
 //
 // A CSV may be delimited by ',', ';', tab or '|' (detected from the header line, or given);
-// with ';' a decimal comma is a number.
+// with ';' a decimal comma is a number. A workbook is recognised by content, not by its
+// name, and read row by row from its first sheet or the one named in Options.Sheet.
 package input
 
 import (
@@ -24,9 +25,12 @@ type Options struct {
 	// requestId, ... compared without case, spaces, dashes or underscores), or a file with one
 	// column and no header.
 	Column string
+	// Sheet is the name of the sheet to read when the input is an .xlsx workbook (matched
+	// exactly, else without case as Excel does); empty means the first sheet. Ignored for CSV.
+	Sheet string
 	// Delimiter is the CSV delimiter: ',', ';', '\t' or '|'; 0 means detect it from the
 	// header line (the one that splits it into the most fields outside quotes, ',' on a tie).
-	// With ';' a decimal comma ("1,50") is a number.
+	// With ';' a decimal comma ("1,50") is a number. Ignored for a workbook.
 	Delimiter rune
 	// AmountColumn is the header of the billed amount column, matched like Column; empty
 	// means the first header named amount, price, cost, fee or charge (compared like the id
@@ -65,7 +69,7 @@ type Batch struct {
 // caller gave.
 type LineError struct {
 	File string
-	Line int // 0 when the error is not tied to a line
+	Line int // 0 when the error is not tied to a line; a sheet's row number in a workbook
 	Err  error
 }
 

@@ -47,16 +47,17 @@ const fieldSlab = 1024
 // maxSlab caps the cells of one Fields slab (1 MiB of string headers).
 const maxSlab = 1 << 16
 
-// Read parses the request ids of a batch from a CSV file. It finds the id column from the
-// header (or Options.Column), or takes a file with one column and no header; it then
-// validates, trims and de-duplicates the ids, keeping every line each id came from, the row's
-// other columns and, with an amount column, every line's amount.
+// Read parses the request ids of a batch from a CSV file or an .xlsx workbook, told apart by
+// content. It finds the id column from the header (or Options.Column), or takes a file with
+// one column and no header; it then validates, trims and de-duplicates the ids, keeping every
+// line each id came from, the row's other columns and, with an amount column, every line's
+// amount.
 //
 // Bad ids are data, not errors: they land in Batch.Invalid. Read fails, with a *LineError
 // naming the file and line, only when the input as a whole cannot be used: empty, not CSV
-// (bad quoting, binary data), without an id column, wider than Options.MaxColumns, or with
-// an amount that is not a number. A header without rows is not an error: the Batch is empty
-// and the caller decides.
+// (bad quoting, binary data) nor a readable workbook, without an id column, wider than
+// Options.MaxColumns, or with an amount that is not a number. A header without rows is not
+// an error: the Batch is empty and the caller decides.
 func Read(r io.Reader, opt Options) (*Batch, error) {
 	name := opt.Name
 	if name == "" {
@@ -72,8 +73,7 @@ func Read(r io.Reader, opt Options) (*Batch, error) {
 		return nil, err
 	}
 	if zipped {
-		return nil, &LineError{File: name, Line: 1,
-			Err: errors.New("this is an Excel workbook or zip file, not CSV; save it as CSV UTF-8")}
+		return readWorkbook(br, name, opt)
 	}
 
 	var in io.Reader = br

@@ -301,7 +301,7 @@ func TestReadErrors(t *testing.T) {
 		{name: "legacy xls workbook", in: "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00", wantLine: 1,
 			wantMsg: "ids.csv:1: this is an Excel workbook or zip file, not CSV; save it as CSV UTF-8"},
 		{name: "broken zip", in: "PK\x03\x04\x14\x00\x06\x00", wantLine: 1,
-			wantMsg: "ids.csv:1: this is an Excel workbook or zip file, not CSV; save it as CSV UTF-8"},
+			wantMsg: "ids.csv:1: this looks like a zip file but cannot be read (zip: not a valid zip file); save it as .xlsx or CSV UTF-8"},
 		{name: "UTF-16", in: "\xFF\xFEr\x00e\x00", wantLine: 1,
 			wantMsg: "ids.csv:1: this file is UTF-16 text; save it as CSV UTF-8"},
 	}
