@@ -32,17 +32,23 @@ type Options struct {
 	// header line (the one that splits it into the most fields outside quotes, ',' on a tie).
 	// With ';' a decimal comma ("1,50") is a number. Ignored for a workbook.
 	Delimiter rune
-	// AmountColumn is the header of the billed amount column, matched like Column; empty
-	// means the first header named amount, price, cost, fee or charge (compared like the id
-	// column), or none.
+	// AmountColumn is the header of the billed amount column, matched like Column (not
+	// found: a *LineError); empty means the first header, in file order, named amount,
+	// price, cost, fee or charge (compared like the id column), or none. Every line's amount
+	// must be a plain number (see Batch.Columns) or empty (0), else Read fails with a
+	// *LineError naming the line and the column. A workbook's amount is read from the value
+	// as stored, whatever its number format.
 	AmountColumn string
 	// MaxColumns is the most input columns besides the id column that the caller can carry
-	// (0 means no limit): a wider header, or headerless first row, is refused at once.
+	// (0 means no limit): a wider header, or headerless first row, is refused at once,
+	// before the rest of the input is read. The job passes Excel's 16,384 columns minus the
+	// fixed Results columns.
 	MaxColumns int
 }
 
 // Batch is the parsed input.
 type Batch struct {
+	// Name is Options.Name, or "input".
 	Name string
 	// Columns are the non-id columns, in file order (nil without a header or other columns).
 	// A column is Numeric when every non-empty value kept in Records is a plain decimal
@@ -68,9 +74,13 @@ type Batch struct {
 // of the input (which may hold personal data): only lines, columns, counts and the names the
 // caller gave.
 type LineError struct {
+	// File is Options.Name, or "input".
 	File string
-	Line int // 0 when the error is not tied to a line; a sheet's row number in a workbook
-	Err  error
+	// Line is the line (1-based, a sheet's row number in a workbook), 0 when the error is
+	// not tied to a line.
+	Line int
+	// Err says what is wrong.
+	Err error
 }
 
 // Error returns "file:line: message", or "file: message" without a line.
