@@ -78,3 +78,35 @@ func TestReadMemory(t *testing.T) {
 	runtime.KeepAlive(got)
 	runtime.KeepAlive(data)
 }
+
+// idsWorkbook is ids(n, true) as an .xlsx: ids as text, customers as text, amounts as numbers.
+func idsWorkbook(tb testing.TB, n int) []byte {
+	rows := make([][]any, 0, n+1)
+	rows = append(rows, []any{"request_id", "customer", "amount"})
+	for i := range n {
+		id := i
+		if i%50 == 49 {
+			id = i - 7
+		}
+		rows = append(rows, []any{fmt.Sprintf("%08x-384e-41d1-bded-%012x", id, id*7919),
+			fmt.Sprintf("Customer %d", i%977), float64(i%1000) + 0.5})
+	}
+	return workbook(tb, sheet{"Sheet1", rows})
+}
+
+func BenchmarkReadXLSX(b *testing.B) {
+	const n = 20_000
+	data := idsWorkbook(b, n)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := Read(bytes.NewReader(data), Options{Name: "bench.xlsx"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got.Rows != n {
+			b.Fatalf("%d rows, want %d", got.Rows, n)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "ids/s")
+}

@@ -44,38 +44,91 @@ var idByte = func() (t [256]bool) {
 // the input's other columns costs one allocation per record (the packed string), not two.
 const fieldSlab = 1024
 
-// Read parses a CSV of request ids. It finds the id column from the header (or Options.Column),
-// or takes a one-column file without a header; it then validates, trims and de-duplicates the
-// ids, keeping every line each id came from and the row's other columns.
+// maxSlab caps the cells of one Fields slab (1 MiB of string headers).
+const maxSlab = 1 << 16
+
+// Read parses the request ids of a batch from a CSV file or an .xlsx workbook, told apart by
+// content. It finds the id column from the header (or Options.Column), or takes a file with
+// one column and no header; it then validates, trims and de-duplicates the ids, keeping every
+// line each id came from, the row's other columns and, with an amount column, every line's
+// amount.
 //
-// Bad rows are data, not errors: they land in Batch.Invalid. Read fails, with a *LineError
-// naming the file and line, only when the file as a whole cannot be used: empty, not CSV
-// (bad quoting, binary data), or without an id column. A header without rows is not an error:
-// the Batch is empty and the caller decides.
+// Bad ids are data, not errors: they land in Batch.Invalid. Read fails, with a *LineError
+// naming the file and line, only when the input as a whole cannot be used: empty, not CSV
+// (bad quoting, binary data) nor a readable workbook, without an id column, wider than
+// Options.MaxColumns, or with an amount that is not a number. A header without rows is not
+// an error: the Batch is empty and the caller decides.
 func Read(r io.Reader, opt Options) (*Batch, error) {
 	name := opt.Name
 	if name == "" {
 		name = "input"
 	}
+	if opt.Delimiter != 0 && !validDelimiter(opt.Delimiter) {
+		return nil, &LineError{File: name,
+			Err: fmt.Errorf("delimiter %q is not one of , ; tab |", opt.Delimiter)}
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
-	if err := sniff(br, name); err != nil {
+	zipped, err := sniff(br, name)
+	if err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1    // ragged rows: missing cells are "", extra ones ignored
-	cr.ReuseRecord = true      // copy only what is kept
-	cr.TrimLeadingSpace = true // `abc, "Doe, Jane"` is common in hand-edited files
-	rd := &reader{cr: cr, name: name}
+	if zipped {
+		return readWorkbook(br, name, opt)
+	}
 
-	hdr, hline, err := rd.next()
+	var in io.Reader = br
+	delim := opt.Delimiter
+	if delim == 0 {
+		seen, d, err := detectDelimiter(br)
+		if err != nil {
+			return nil, &LineError{File: name, Err: fmt.Errorf("read: %w", err)}
+		}
+		delim = d
+		in = io.MultiReader(bytes.NewReader(seen), br)
+	}
+	cr := csv.NewReader(bufio.NewReaderSize(in, 64<<10))
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1 // ragged rows: missing cells are "", extra ones ignored
+	cr.ReuseRecord = true   // copy only what is kept
+	// `abc, "Doe, Jane"` is common in hand-edited files; but trimming would eat the tabs of
+	// empty fields in a tab-delimited file.
+	cr.TrimLeadingSpace = delim != '\t'
+	src := &csvSource{cr: cr, name: name}
+	return readRows(src, name, opt, delim == ';')
+}
+
+// rowSource yields the rows of the input that hold something.
+type rowSource interface {
+	// next returns the next row holding something: its cells as shown (the text of a CSV,
+	// the formatted values of a workbook), the cells as stored (a workbook's raw values, or
+	// nil for a CSV), the line (or sheet row) it starts on, and io.EOF at the end. The
+	// slices are reused by the following call; a caller may change their elements.
+	next() (shown, stored []string, line int, err error)
+	// showAll tells whether the cells as shown are still needed past the header: a
+	// workbook reads them from a second pass over the sheet, which it can then stop.
+	showAll(need bool)
+	// empty is the error for an input without rows.
+	empty() error
+}
+
+// readRows reads the header, then every data row, into a Batch. comma allows a decimal
+// comma in numbers.
+func readRows(src rowSource, name string, opt Options, comma bool) (*Batch, error) {
+	hdr, hstored, hline, err := src.next()
 	if err == io.EOF {
-		return nil, &LineError{File: name, Err: errors.New("empty file, no request id column")}
+		return nil, src.empty()
 	}
 	if err != nil {
 		return nil, err
 	}
+	if opt.MaxColumns > 0 && len(hdr) > opt.MaxColumns+1 {
+		return nil, &LineError{File: name, Line: hline, Err: fmt.Errorf(
+			"%d columns: the Results sheet holds at most %d input columns besides the request id",
+			len(hdr), opt.MaxColumns)}
+	}
 
-	b := &builder{batch: &Batch{Name: name}, idCol: -1, seen: make(map[string]int32)}
+	b := &builder{batch: &Batch{Name: name}, name: name, idCol: -1, amtCol: -1,
+		comma: comma, seen: make(map[string]int32)}
 	headerless := false
 	if opt.Column != "" {
 		b.idCol = findColumn(hdr, opt.Column)
@@ -86,12 +139,15 @@ func Read(r io.Reader, opt Options) (*Batch, error) {
 	} else {
 		b.idCol = findColumn(hdr, headerKey)
 		if b.idCol < 0 && len(hdr) == 1 {
-			cell := trimID(hdr[0])
+			b.idCol = 0
+			id, reason := b.idOf(hdr, hstored)
 			switch {
-			case singleColumnHeaders[normalise(cell)]:
-				b.idCol = 0
-			case checkID(cell) == "":
-				b.idCol, headerless = 0, true
+			case singleColumnHeaders[normalise(trimID(hdr[0]))]:
+			case reason != "" || checkID(id) == "":
+				// An id, or a number Excel mangled: data either way, not a header.
+				headerless = true
+			default:
+				b.idCol = -1
 			}
 		}
 		if b.idCol < 0 {
@@ -100,10 +156,33 @@ func Read(r io.Reader, opt Options) (*Batch, error) {
 		}
 	}
 
+	switch {
+	case opt.AmountColumn != "":
+		if !headerless {
+			b.amtCol = findColumn(hdr, opt.AmountColumn)
+		}
+		if b.amtCol < 0 {
+			return nil, &LineError{File: name, Line: hline,
+				Err: fmt.Errorf("no amount column %q in the first row (%s)", opt.AmountColumn, listHeaders(hdr))}
+		}
+		if b.amtCol == b.idCol {
+			return nil, &LineError{File: name, Line: hline,
+				Err: fmt.Errorf("the amount column %q is the request id column", opt.AmountColumn)}
+		}
+	case !headerless:
+		b.amtCol = findAmount(hdr, b.idCol)
+	}
+
 	if headerless {
-		b.add(hdr, hline)
+		src.showAll(false)
+		if err := b.add(hdr, hstored, hline); err != nil {
+			return nil, err
+		}
 	} else {
 		b.header = strings.Clone(trimID(hdr[b.idCol]))
+		display := false // a column other than the id and the amount
+		cols := make([]recon.Column, 0, len(hdr)-1)
+		b.cols = make([]int, 0, len(hdr)-1)
 		for i, h := range hdr {
 			if i == b.idCol {
 				continue
@@ -112,62 +191,100 @@ func Read(r io.Reader, opt Options) (*Batch, error) {
 			if h == "" {
 				h = "Column " + strconv.Itoa(i+1)
 			}
-			b.batch.Columns = append(b.batch.Columns, strings.Clone(h))
+			h = strings.Clone(h)
+			if i == b.amtCol {
+				b.batch.Amount = h
+			} else {
+				display = true
+			}
+			cols = append(cols, recon.Column{Name: h})
 			b.cols = append(b.cols, i)
 		}
+		if len(cols) > 0 {
+			b.batch.Columns = cols
+		}
+		b.numeric = make([]colType, len(b.cols))
+		src.showAll(display)
 	}
 
 	for {
-		rec, line, err := rd.next()
+		rec, stored, line, err := src.next()
 		if err == io.EOF {
+			b.finish()
 			return b.batch, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		b.add(rec, line)
+		if err := b.add(rec, stored, line); err != nil {
+			return nil, err
+		}
 	}
 }
 
+// amountKeys are the normalised headers taken for the billed amount when Options.AmountColumn
+// is empty.
+var amountKeys = map[string]bool{"amount": true, "price": true, "cost": true, "fee": true, "charge": true}
+
+// findAmount returns the index of the first header, in file order, that names an amount
+// (amount, price, cost, fee, charge, compared like the id column), -1 if none.
+func findAmount(hdr []string, idCol int) int {
+	for i, h := range hdr {
+		if i != idCol && amountKeys[normalise(h)] {
+			return i
+		}
+	}
+	return -1
+}
+
 // sniff drops a UTF-8 byte order mark and refuses the files most often passed by mistake
-// (a workbook, UTF-16 text), which would otherwise fail later with a puzzling CSV error.
-func sniff(br *bufio.Reader, name string) error {
+// (a legacy workbook, UTF-16 text), which would otherwise fail later with a puzzling CSV
+// error. It reports whether the input is a zip file (maybe an .xlsx workbook).
+func sniff(br *bufio.Reader, name string) (zipped bool, err error) {
 	head, err := br.Peek(4)
 	if err != nil && err != io.EOF {
-		return &LineError{File: name, Err: fmt.Errorf("read: %w", err)}
+		return false, &LineError{File: name, Err: fmt.Errorf("read: %w", err)}
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")):
 		_, _ = br.Discard(3)
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
-		return &LineError{File: name, Line: 1,
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return true, nil
+	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
+		return false, &LineError{File: name, Line: 1,
 			Err: errors.New("this is an Excel workbook or zip file, not CSV; save it as CSV UTF-8")}
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
-		return &LineError{File: name, Line: 1,
+		return false, &LineError{File: name, Line: 1,
 			Err: errors.New("this file is UTF-16 text; save it as CSV UTF-8")}
 	}
-	return nil
+	return false, nil
 }
 
-// reader yields the non-blank records of a CSV with their true line numbers.
-type reader struct {
+// csvSource yields the non-blank records of a CSV with their true line numbers.
+type csvSource struct {
 	cr   *csv.Reader
 	name string
 }
 
+func (rd *csvSource) empty() error {
+	return &LineError{File: rd.name, Err: errors.New("empty file, no request id column")}
+}
+
+func (rd *csvSource) showAll(bool) {}
+
 // next returns the next record holding something, the file line it starts on, and io.EOF at
 // the end. The record is reused by the following call.
-func (rd *reader) next() ([]string, int, error) {
+func (rd *csvSource) next() ([]string, []string, int, error) {
 	for {
 		rec, err := rd.cr.Read()
 		if err != nil {
-			return nil, 0, rd.fail(err)
+			return nil, nil, 0, rd.fail(err)
 		}
 		line, _ := rd.cr.FieldPos(0)
 		blank := true
 		for _, f := range rec {
 			if strings.IndexByte(f, 0) >= 0 {
-				return nil, 0, &LineError{File: rd.name, Line: line,
+				return nil, nil, 0, &LineError{File: rd.name, Line: line,
 					Err: errors.New("binary data (NUL byte): not a text CSV file")}
 			}
 			if blank && trimID(f) != "" {
@@ -175,13 +292,13 @@ func (rd *reader) next() ([]string, int, error) {
 			}
 		}
 		if !blank {
-			return rec, line, nil
+			return rec, nil, line, nil
 		}
 	}
 }
 
 // fail turns a csv error into a *LineError pointing at the line to fix.
-func (rd *reader) fail(err error) error {
+func (rd *csvSource) fail(err error) error {
 	if err == io.EOF {
 		return err
 	}
@@ -206,46 +323,176 @@ func (rd *reader) fail(err error) error {
 	}
 }
 
+// colType follows what the kept values of one column have shown so far.
+type colType struct {
+	text    bool // a non-empty value that is not a plain number
+	number  bool // at least one plain number
+	rewrite bool // a number whose text ParseFloat does not read as is (spaces, decimal comma)
+}
+
 // builder accumulates the Batch from data rows.
 type builder struct {
-	batch  *Batch
-	idCol  int
-	header string // the id column's header, "" without one
-	cols   []int  // indexes of the other columns, in file order
-	seen   map[string]int32
-	slab   []string // backing array handed out to Record.Fields
+	batch   *Batch
+	name    string
+	idCol   int
+	amtCol  int    // index of the amount column in the row, -1 without one
+	comma   bool   // a decimal comma is allowed
+	header  string // the id column's header, "" without one
+	cols    []int  // indexes of the other columns, in file order
+	numeric []colType
+	seen    map[string]int32
+	slab    []string  // backing array handed out to Record.Fields
+	amounts []float64 // backing array handed out to Record.Amounts
+}
+
+// cell returns row[i], "" for a ragged row without it.
+func cell(row []string, i int) string {
+	if 0 <= i && i < len(row) {
+		return row[i]
+	}
+	return ""
+}
+
+// idOf returns the id of a row, trimmed, and why it cannot be requested when Excel turned it
+// into a number ("" otherwise; checkID finds the other reasons). A workbook's id is read from
+// the stored value: a whole number reads as its digits whatever its format.
+func (b *builder) idOf(shown, stored []string) (id, reason string) {
+	if stored != nil {
+		return storedID(cell(stored, b.idCol))
+	}
+	id = trimID(cell(shown, b.idCol))
+	if v, ok := excelExponent(id); ok {
+		return id, roundedReason(v)
+	}
+	return id, ""
+}
+
+// amountOf returns the billed amount of a data row: 0 when the cell is empty, a *LineError
+// when it is not a plain number. A workbook's amount is read from the stored value, put back
+// into the row as the text of a plain number, so that a currency format does not matter.
+func (b *builder) amountOf(shown, stored []string, line int) (float64, error) {
+	var s string
+	if stored != nil {
+		s = storedAmount(cell(stored, b.amtCol))
+		if b.amtCol < len(shown) {
+			shown[b.amtCol] = s
+		}
+	} else {
+		s = cell(shown, b.amtCol)
+	}
+	text, ok := numberText(s, b.comma)
+	if !ok {
+		if text == "" {
+			return 0, nil
+		}
+		sep := "a decimal point"
+		if b.comma {
+			sep = "a decimal point or comma"
+		}
+		return 0, &LineError{File: b.name, Line: line, Err: fmt.Errorf(
+			"the amount in column %q is not a plain number (digits with an optional minus and %s; no currency sign, thousands separator or exponent)",
+			b.batch.Amount, sep)}
+	}
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil { // cannot happen: plainNumber allows what ParseFloat reads
+		return 0, &LineError{File: b.name, Line: line, Err: fmt.Errorf("the amount in column %q: %w", b.batch.Amount, err)}
+	}
+	return v, nil
 }
 
 // add files one data row: as an invalid row, a duplicate, or a new Record.
-func (b *builder) add(rec []string, line int) {
+func (b *builder) add(rec, stored []string, line int) error {
 	bt := b.batch
 	bt.Rows++
-	var id string
-	if b.idCol < len(rec) {
-		id = trimID(rec[b.idCol])
+	id, reason := b.idOf(rec, stored)
+	if reason == "" {
+		reason = checkID(id)
 	}
-	reason := checkID(id)
-	if reason == "" && b.header != "" && id == b.header {
+	repeated := reason == "" && b.header != "" && id == b.header
+	if repeated {
 		reason = "repeated header row" // files joined with cat keep every header
 	}
+	var amount float64
+	if b.amtCol >= 0 && !repeated {
+		var err error
+		if amount, err = b.amountOf(rec, stored, line); err != nil {
+			return err
+		}
+	}
 	if reason != "" {
-		bt.Invalid = append(bt.Invalid, recon.Invalid{Line: line, Value: shown(id), Reason: reason})
-		return
+		bt.Invalid = append(bt.Invalid, recon.Invalid{Line: line, Value: shown(id), Reason: reason, Amount: amount})
+		return nil
 	}
 	if i, ok := b.seen[id]; ok {
 		r := &bt.Records[i]
-		r.Dups = append(r.Dups, line)
+		r.Dups = append(r.Dups, line) // amortised: a million repeats cost a few dozen copies
+		if b.amtCol >= 0 {
+			r.Amounts = append(r.Amounts, amount)
+		}
 		bt.Duplicates++
-		return
+		return nil
 	}
 	r := recon.Record{Line: line}
 	if len(b.cols) == 0 {
 		r.ID = strings.Clone(id)
 	} else {
 		r.ID, r.Fields = b.pack(id, rec)
+		b.typeFields(r.Fields)
+	}
+	if b.amtCol >= 0 {
+		if len(b.amounts) == cap(b.amounts) {
+			b.amounts = make([]float64, 0, fieldSlab)
+		}
+		n := len(b.amounts)
+		b.amounts = append(b.amounts, amount)
+		r.Amounts = b.amounts[n : n+1 : n+1] // a duplicate's append copies, never overwrites
 	}
 	b.seen[r.ID] = int32(len(bt.Records))
 	bt.Records = append(bt.Records, r)
+	return nil
+}
+
+// typeFields follows the type of each column through the fields of a new Record.
+func (b *builder) typeFields(fields []string) {
+	for j, f := range fields {
+		t := &b.numeric[j]
+		if t.text || f == "" {
+			continue
+		}
+		text, ok := numberText(f, b.comma)
+		switch {
+		case ok:
+			t.number = true
+			if text != f {
+				t.rewrite = true
+			}
+		case text != "":
+			t.text = true
+		default: // spaces only: empty once trimmed
+			t.rewrite = true
+		}
+	}
+}
+
+// finish types the columns: Numeric when every non-empty value kept in a Record is a plain
+// number and there is at least one; the fields of a Numeric column are then rewritten to the
+// text strconv.ParseFloat reads (trimmed, decimal point). Other fields stay as given.
+func (b *builder) finish() {
+	for j, t := range b.numeric {
+		if t.text || !t.number {
+			continue
+		}
+		b.batch.Columns[j].Numeric = true
+		if !t.rewrite {
+			continue
+		}
+		for i := range b.batch.Records {
+			fields := b.batch.Records[i].Fields
+			if text, ok := numberText(fields[j], b.comma); ok || text == "" {
+				fields[j] = text
+			}
+		}
+	}
 }
 
 // pack copies id and the other cells of rec into one string, and the cells' views of it into
@@ -269,7 +516,9 @@ func (b *builder) pack(id string, rec []string) (string, []string) {
 
 	k := len(b.cols)
 	if cap(b.slab)-len(b.slab) < k {
-		b.slab = make([]string, 0, k*fieldSlab)
+		// fieldSlab records a slab, but no more than maxSlab cells unless one record needs more:
+		// a wide input must not allocate a thousand records' worth up front.
+		b.slab = make([]string, 0, max(k, min(k*fieldSlab, maxSlab)))
 	}
 	start := len(b.slab)
 	b.slab = b.slab[:start+k]

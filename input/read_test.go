@@ -8,10 +8,23 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
 )
+
+// textCols returns text columns named names.
+func textCols(names ...string) []recon.Column {
+	cols := make([]recon.Column, len(names))
+	for i, n := range names {
+		cols[i] = recon.Column{Name: n}
+	}
+	return cols
+}
+
+// numCol is a Numeric column.
+func numCol(name string) recon.Column { return recon.Column{Name: name, Numeric: true} }
 
 func TestRead(t *testing.T) {
 	long := strings.Repeat("a", MaxIDLen+1)
@@ -29,13 +42,13 @@ func TestRead(t *testing.T) {
 		{
 			name: "Request ID header and another column",
 			in:   "Name,Request ID\nJane Doe,abc\n",
-			want: Batch{Columns: []string{"Name"},
+			want: Batch{Columns: textCols("Name"),
 				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"Jane Doe"}}}, Rows: 1},
 		},
 		{
 			name: "requestId header",
 			in:   "x,requestId\n1,abc\n",
-			want: Batch{Columns: []string{"x"},
+			want: Batch{Columns: []recon.Column{numCol("x")},
 				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"1"}}}, Rows: 1},
 		},
 		{
@@ -46,21 +59,21 @@ func TestRead(t *testing.T) {
 		{
 			name: "RequestID header, first match wins",
 			in:   "RequestID,request_id\nabc,def\n",
-			want: Batch{Columns: []string{"request_id"},
+			want: Batch{Columns: textCols("request_id"),
 				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"def"}}}, Rows: 1},
 		},
 		{
 			name:   "-column matched exactly",
 			column: "Session Ref",
 			in:     "request_id,Session Ref\nnope,abc\n",
-			want: Batch{Columns: []string{"request_id"},
+			want: Batch{Columns: textCols("request_id"),
 				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"nope"}}}, Rows: 1},
 		},
 		{
 			name:   "-column matched normalised",
 			column: "session_ref",
 			in:     "Name,SESSION-REF\nJane Doe,abc\n",
-			want: Batch{Columns: []string{"Name"},
+			want: Batch{Columns: textCols("Name"),
 				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"Jane Doe"}}}, Rows: 1},
 		},
 		{
@@ -86,7 +99,7 @@ func TestRead(t *testing.T) {
 		{
 			name: "BOM and CRLF",
 			in:   "\xEF\xBB\xBFrequest_id,n\r\nabc,1\r\ndef,2\r\n",
-			want: Batch{Columns: []string{"n"}, Records: []recon.Record{
+			want: Batch{Columns: []recon.Column{numCol("n")}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Fields: []string{"1"}},
 				{ID: "def", Line: 3, Fields: []string{"2"}},
 			}, Rows: 2},
@@ -104,7 +117,7 @@ func TestRead(t *testing.T) {
 		{
 			name: "quoted fields with commas and newlines keep line numbers",
 			in:   "request_id,note\n\"abc\",\"x, y\"\ndef,\"multi\r\nline\nnote\"\nghi,\"say \"\"hi\"\"\"\n",
-			want: Batch{Columns: []string{"note"}, Records: []recon.Record{
+			want: Batch{Columns: textCols("note"), Records: []recon.Record{
 				{ID: "abc", Line: 2, Fields: []string{"x, y"}},
 				{ID: "def", Line: 3, Fields: []string{"multi\nline\nnote"}},
 				{ID: "ghi", Line: 6, Fields: []string{`say "hi"`}},
@@ -113,19 +126,19 @@ func TestRead(t *testing.T) {
 		{
 			name: "quoted header spanning lines",
 			in:   "\"request\nid\",x\nabc,1\n",
-			want: Batch{Columns: []string{"x"},
+			want: Batch{Columns: []recon.Column{numCol("x")},
 				Records: []recon.Record{{ID: "abc", Line: 3, Fields: []string{"1"}}}, Rows: 1},
 		},
 		{
 			name: "space before a quoted field",
 			in:   "request_id,name\nabc, \"Doe, Jane\"\n",
-			want: Batch{Columns: []string{"name"},
+			want: Batch{Columns: textCols("name"),
 				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"Doe, Jane"}}}, Rows: 1},
 		},
 		{
 			name: "blank lines and lines of commas skipped",
 			in:   "\n\nrequest_id,n\n\nabc,1\n,\n\n , \t\n\"\",\"\"\ndef,2\n\n",
-			want: Batch{Columns: []string{"n"}, Records: []recon.Record{
+			want: Batch{Columns: []recon.Column{numCol("n")}, Records: []recon.Record{
 				{ID: "abc", Line: 5, Fields: []string{"1"}},
 				{ID: "def", Line: 10, Fields: []string{"2"}},
 			}, Rows: 2},
@@ -163,7 +176,7 @@ func TestRead(t *testing.T) {
 				"ok,fine\n" + // 11
 				"\"\",quoted empty\n", // 12
 			want: Batch{
-				Columns: []string{"n"},
+				Columns: textCols("n"),
 				Records: []recon.Record{{ID: "ok", Line: 11, Fields: []string{"fine"}}},
 				Invalid: []recon.Invalid{
 					{Line: 2, Value: "", Reason: "empty request id"},
@@ -182,13 +195,13 @@ func TestRead(t *testing.T) {
 		{
 			name: "ragged row missing the id column",
 			in:   "n,request_id\nonly\n",
-			want: Batch{Columns: []string{"n"},
+			want: Batch{Columns: textCols("n"),
 				Invalid: []recon.Invalid{{Line: 2, Value: "", Reason: "empty request id"}}, Rows: 1},
 		},
 		{
 			name: "duplicates keep every line",
 			in:   "request_id,n\nabc,1\ndef,2\n abc ,3\nabc,4\ndef,5\nxyz,6\n",
-			want: Batch{Columns: []string{"n"}, Records: []recon.Record{
+			want: Batch{Columns: []recon.Column{numCol("n")}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Dups: []int{4, 5}, Fields: []string{"1"}},
 				{ID: "def", Line: 3, Dups: []int{6}, Fields: []string{"2"}},
 				{ID: "xyz", Line: 7, Fields: []string{"6"}},
@@ -202,7 +215,7 @@ func TestRead(t *testing.T) {
 		{
 			name: "other columns carried, ragged rows, empty header names",
 			in:   "a,request_id,,a\n1,abc,3,4,5,6\n1,def\n,ghi,,\n",
-			want: Batch{Columns: []string{"a", "Column 3", "a"}, Records: []recon.Record{
+			want: Batch{Columns: []recon.Column{numCol("a"), numCol("Column 3"), numCol("a")}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Fields: []string{"1", "3", "4"}},
 				{ID: "def", Line: 3, Fields: []string{"1", "", ""}},
 				{ID: "ghi", Line: 4, Fields: []string{"", "", ""}},
@@ -211,13 +224,13 @@ func TestRead(t *testing.T) {
 		{
 			name: "other columns unchanged, not trimmed",
 			in:   "request_id,n\nabc,x  \n",
-			want: Batch{Columns: []string{"n"},
+			want: Batch{Columns: textCols("n"),
 				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"x  "}}}, Rows: 1},
 		},
 		{
 			name: "repeated header row from joined files",
 			in:   "request_id,n\nabc,1\nrequest_id,n\ndef,2\n",
-			want: Batch{Columns: []string{"n"}, Records: []recon.Record{
+			want: Batch{Columns: []recon.Column{numCol("n")}, Records: []recon.Record{
 				{ID: "abc", Line: 2, Fields: []string{"1"}},
 				{ID: "def", Line: 4, Fields: []string{"2"}},
 			}, Invalid: []recon.Invalid{{Line: 3, Value: "request_id", Reason: "repeated header row"}}, Rows: 3},
@@ -225,7 +238,7 @@ func TestRead(t *testing.T) {
 		{
 			name: "header only",
 			in:   "request_id,name\n",
-			want: Batch{Columns: []string{"name"}},
+			want: Batch{Columns: textCols("name")},
 		},
 		{
 			name: "header only followed by blank lines",
@@ -285,8 +298,10 @@ func TestReadErrors(t *testing.T) {
 			wantMsg: `ids.csv:2: bad CSV: extraneous or missing " in quoted-field at column 7`},
 		{name: "NUL byte", in: "request_id\nabc\nd\x00f\n", wantLine: 3,
 			wantMsg: "ids.csv:3: binary data (NUL byte): not a text CSV file"},
-		{name: "workbook", in: "PK\x03\x04\x14\x00\x06\x00", wantLine: 1,
+		{name: "legacy xls workbook", in: "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00", wantLine: 1,
 			wantMsg: "ids.csv:1: this is an Excel workbook or zip file, not CSV; save it as CSV UTF-8"},
+		{name: "broken zip", in: "PK\x03\x04\x14\x00\x06\x00", wantLine: 1,
+			wantMsg: "ids.csv:1: this looks like a zip file but cannot be read (zip: not a valid zip file); save it as .xlsx or CSV UTF-8"},
 		{name: "UTF-16", in: "\xFF\xFEr\x00e\x00", wantLine: 1,
 			wantMsg: "ids.csv:1: this file is UTF-16 text; save it as CSV UTF-8"},
 	}
@@ -405,5 +420,232 @@ func TestReadFieldsIndependent(t *testing.T) {
 		if cap(r.Fields) != 2 {
 			t.Fatalf("record %d Fields cap %d: appending would overwrite the next record", i, cap(r.Fields))
 		}
+	}
+}
+
+// TestReadOptions covers the delimiter, typed columns and the amount column of a CSV.
+func TestReadOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  Options
+		in   string
+		want Batch
+	}{
+		{
+			name: "semicolon detected, decimal comma",
+			in:   "request_id;Name;Score\nabc;Doe, Jane;1,5\ndef;Roe;-2\n",
+			want: Batch{Columns: []recon.Column{{Name: "Name"}, numCol("Score")}, Records: []recon.Record{
+				{ID: "abc", Line: 2, Fields: []string{"Doe, Jane", "1.5"}},
+				{ID: "def", Line: 3, Fields: []string{"Roe", "-2"}},
+			}, Rows: 2},
+		},
+		{
+			name: "tab detected, empty fields kept",
+			in:   "request_id\tA\tB\tC\nabc\t\t2\t\n def \t x\t\ty\n",
+			want: Batch{Columns: []recon.Column{{Name: "A"}, numCol("B"), {Name: "C"}}, Records: []recon.Record{
+				{ID: "abc", Line: 2, Fields: []string{"", "2", ""}},
+				{ID: "def", Line: 3, Fields: []string{" x", "", "y"}},
+			}, Rows: 2},
+		},
+		{
+			name: "pipe detected, quotes",
+			in:   "request_id|note\nabc|\"a|b\"\n",
+			want: Batch{Columns: textCols("note"), Records: []recon.Record{
+				{ID: "abc", Line: 2, Fields: []string{"a|b"}},
+			}, Rows: 1},
+		},
+		{
+			name: "delimiter given",
+			opt:  Options{Delimiter: ';'},
+			in:   "request_id;a,b,c\nabc;1,5\n",
+			want: Batch{Columns: []recon.Column{numCol("a,b,c")}, Records: []recon.Record{
+				{ID: "abc", Line: 2, Fields: []string{"1.5"}},
+			}, Rows: 1},
+		},
+		{
+			name: "decimal comma is text with a comma delimiter",
+			in:   "request_id,x\nabc,\"1,5\"\n",
+			want: Batch{Columns: textCols("x"), Records: []recon.Record{
+				{ID: "abc", Line: 2, Fields: []string{"1,5"}},
+			}, Rows: 1},
+		},
+		{
+			name: "typed columns: leading zeros, long digits, exponents, separators stay text",
+			in: "request_id,zero,lead,long,exp,thousands,money,num,spaced,empty\n" +
+				"a,0,007,1234567890123456,1e5,\"1,000\",$5,0.25,\" 7 \",\n" +
+				"b,0.5,8,1,2,3,4,-1.5,8,\n",
+			want: Batch{Columns: []recon.Column{numCol("zero"), {Name: "lead"}, {Name: "long"}, {Name: "exp"},
+				{Name: "thousands"}, {Name: "money"}, numCol("num"), numCol("spaced"), {Name: "empty"}},
+				Records: []recon.Record{
+					{ID: "a", Line: 2, Fields: []string{"0", "007", "1234567890123456", "1e5", "1,000", "$5", "0.25", "7", ""}},
+					{ID: "b", Line: 3, Fields: []string{"0.5", "8", "1", "2", "3", "4", "-1.5", "8", ""}},
+				}, Rows: 2},
+		},
+		{
+			name: "typed columns: only the values kept in records count",
+			in:   "request_id,n\nabc,1\nabc,not a number\n,nor this\nbad/id,x\ndef,\n",
+			want: Batch{Columns: []recon.Column{numCol("n")}, Records: []recon.Record{
+				{ID: "abc", Line: 2, Dups: []int{3}, Fields: []string{"1"}},
+				{ID: "def", Line: 6, Fields: []string{""}},
+			}, Invalid: []recon.Invalid{
+				{Line: 4, Value: "", Reason: "empty request id"},
+				{Line: 5, Value: "bad/id", Reason: "invalid character '/' in request id"},
+			}, Duplicates: 1, Rows: 5},
+		},
+		{
+			name: "typed columns: spaces only is empty",
+			in:   "request_id\tn\nabc\t 1\ndef\t  \n",
+			want: Batch{Columns: []recon.Column{numCol("n")}, Records: []recon.Record{
+				{ID: "abc", Line: 2, Fields: []string{"1"}},
+				{ID: "def", Line: 3, Fields: []string{""}},
+			}, Rows: 2},
+		},
+		{
+			name: "amount detected: every line keeps its amount",
+			in: "Customer,request_id,Amount\n" +
+				"Jane,abc,1.50\n" + // 2
+				"John,def,\n" + // 3: empty is 0
+				"Jane,abc,2\n" + // 4
+				"Jim,,3\n" + // 5: invalid, amount kept
+				"Jane,abc,-0.5\n" + // 6
+				"Customer,request_id,Amount\n", // 7: repeated header
+			want: Batch{Columns: []recon.Column{{Name: "Customer"}, numCol("Amount")}, Amount: "Amount",
+				Records: []recon.Record{
+					{ID: "abc", Line: 2, Dups: []int{4, 6}, Fields: []string{"Jane", "1.50"}, Amounts: []float64{1.5, 2, -0.5}},
+					{ID: "def", Line: 3, Fields: []string{"John", ""}, Amounts: []float64{0}},
+				},
+				Invalid: []recon.Invalid{
+					{Line: 5, Value: "", Reason: "empty request id", Amount: 3},
+					{Line: 7, Value: "request_id", Reason: "repeated header row"},
+				},
+				Duplicates: 2, Rows: 6},
+		},
+		{
+			name: "amount detected: the first header that names one, without case or separators",
+			in:   "request_id,Unit-Price,fee,cost\nabc,1,2,3\n",
+			want: Batch{Columns: []recon.Column{numCol("Unit-Price"), numCol("fee"), numCol("cost")}, Amount: "fee",
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"1", "2", "3"}, Amounts: []float64{2}}},
+				Rows:    1},
+		},
+		{
+			name: "amount detected: CHARGE",
+			in:   "request_id,CHARGE\nabc,9\n",
+			want: Batch{Columns: []recon.Column{numCol("CHARGE")}, Amount: "CHARGE",
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"9"}, Amounts: []float64{9}}},
+				Rows:    1},
+		},
+		{
+			name: "amount named exactly",
+			opt:  Options{AmountColumn: "Billed (EUR)"},
+			in:   "request_id;Billed (EUR);amount\nabc;1,25;x\n",
+			want: Batch{Columns: []recon.Column{numCol("Billed (EUR)"), {Name: "amount"}}, Amount: "Billed (EUR)",
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"1.25", "x"}, Amounts: []float64{1.25}}},
+				Rows:    1},
+		},
+		{
+			name: "amount named normalised",
+			opt:  Options{AmountColumn: "billed_eur"},
+			in:   "request_id,Billed EUR\nabc, 4 \n",
+			want: Batch{Columns: []recon.Column{numCol("Billed EUR")}, Amount: "Billed EUR",
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"4"}, Amounts: []float64{4}}},
+				Rows:    1},
+		},
+		{
+			name: "no amount column",
+			in:   "request_id,total\nabc,x\n",
+			want: Batch{Columns: textCols("total"), Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"x"}}}, Rows: 1},
+		},
+		{
+			name: "headerless file has no amount",
+			in:   "abc\ndef\n",
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 1}, {ID: "def", Line: 2}}, Rows: 2},
+		},
+		{
+			name: "CSV cell Excel showed as a rounded number",
+			in:   "request_id\n1.23457E+17\n1.2E-05\n",
+			want: Batch{Invalid: []recon.Invalid{
+				{Line: 2, Value: "1.23457E+17", Reason: "request id stored by Excel as a rounded number (1.23457E+17): format the column as text"},
+				{Line: 3, Value: "1.2E-05", Reason: "request id stored by Excel as a rounded number (1.2E-05): format the column as text"},
+			}, Rows: 2},
+		},
+		{
+			name: "headerless file of rounded numbers",
+			in:   "1.23457E+17\nabc\n",
+			want: Batch{Records: []recon.Record{{ID: "abc", Line: 2}}, Invalid: []recon.Invalid{
+				{Line: 1, Value: "1.23457E+17", Reason: "request id stored by Excel as a rounded number (1.23457E+17): format the column as text"},
+			}, Rows: 2},
+		},
+		{
+			name: "within MaxColumns",
+			opt:  Options{MaxColumns: 2},
+			in:   "a,request_id,b\n1,abc,2,3,4,5\n",
+			want: Batch{Columns: []recon.Column{numCol("a"), numCol("b")},
+				Records: []recon.Record{{ID: "abc", Line: 2, Fields: []string{"1", "2"}}}, Rows: 1},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opt.Name = "ids.csv"
+			got, err := Read(strings.NewReader(tt.in), tt.opt)
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			tt.want.Name = "ids.csv"
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("Read:\n got %+v\nwant %+v", *got, tt.want)
+			}
+			for _, r := range got.Records {
+				for j, c := range got.Columns {
+					if _, err := strconv.ParseFloat(r.Fields[j], 64); c.Numeric && r.Fields[j] != "" && err != nil {
+						t.Errorf("numeric column %s holds %q: %v", c.Name, r.Fields[j], err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestReadOptionsErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		opt      Options
+		in       string
+		wantLine int
+		wantMsg  string
+	}{
+		{name: "amount not a number", in: "request_id,amount\nabc,1\ndef,\"1,5\"\n", wantLine: 3,
+			wantMsg: `ids.csv:3: the amount in column "amount" is not a plain number (digits with an optional minus and a decimal point; no currency sign, thousands separator or exponent)`},
+		{name: "amount not a number with semicolons", in: "request_id;Price\nabc;EUR 5\n", wantLine: 2,
+			wantMsg: `ids.csv:2: the amount in column "Price" is not a plain number (digits with an optional minus and a decimal point or comma; no currency sign, thousands separator or exponent)`},
+		{name: "amount not a number on an invalid row", in: "request_id,fee\n,n/a\n", wantLine: 2,
+			wantMsg: `ids.csv:2: the amount in column "fee" is not a plain number (digits with an optional minus and a decimal point; no currency sign, thousands separator or exponent)`},
+		{name: "amount column not found", opt: Options{AmountColumn: "total"}, in: "request_id,amount\nabc,1\n", wantLine: 1,
+			wantMsg: `ids.csv:1: no amount column "total" in the first row (2 columns)`},
+		{name: "amount column on a headerless file", opt: Options{AmountColumn: "amount"}, in: "abc\ndef\n", wantLine: 1,
+			wantMsg: `ids.csv:1: no amount column "amount" in the first row (1 column)`},
+		{name: "amount column is the id column", opt: Options{AmountColumn: "Request ID"}, in: "request_id,amount\nabc,1\n", wantLine: 1,
+			wantMsg: `ids.csv:1: the amount column "Request ID" is the request id column`},
+		{name: "bad delimiter", opt: Options{Delimiter: ':'}, in: "request_id\nabc\n",
+			wantMsg: `ids.csv: delimiter ':' is not one of , ; tab |`},
+		{name: "too wide", opt: Options{MaxColumns: 2}, in: "a,request_id,b,c\nx,abc,1,2\n", wantLine: 1,
+			wantMsg: "ids.csv:1: 4 columns: the Results sheet holds at most 2 input columns besides the request id"},
+		{name: "too wide after blank lines", opt: Options{MaxColumns: 1}, in: "\n\na;b;c\n", wantLine: 3,
+			wantMsg: "ids.csv:3: 3 columns: the Results sheet holds at most 1 input columns besides the request id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opt.Name = "ids.csv"
+			got, err := Read(strings.NewReader(tt.in), tt.opt)
+			if err == nil {
+				t.Fatalf("Read = %+v, want an error", got)
+			}
+			var le *LineError
+			if !errors.As(err, &le) || le.File != "ids.csv" || le.Line != tt.wantLine {
+				t.Errorf("error %#v, want a *LineError at ids.csv:%d", err, tt.wantLine)
+			}
+			if err.Error() != tt.wantMsg {
+				t.Errorf("error\n got %s\nwant %s", err, tt.wantMsg)
+			}
+		})
 	}
 }
