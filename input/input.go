@@ -17,6 +17,10 @@ import (
 // MaxIDLen is the longest request id accepted; longer ones are reported as invalid.
 const MaxIDLen = 128
 
+// NoAmount as Options.AmountColumn means the input has no amount column, whatever its
+// headers say (a text column headed "fee" is then just another column).
+const NoAmount = "-"
+
 // Options tells Read how to read one file.
 type Options struct {
 	// Name is the file name used in messages ("ids.csv", or "stdin").
@@ -37,7 +41,7 @@ type Options struct {
 	// price, cost, fee or charge (compared like the id column), or none. Every line's amount
 	// must be a plain number (see Batch.Columns) or empty (0), else Read fails with a
 	// *LineError naming the line and the column. A workbook's amount is read from the value
-	// as stored, whatever its number format.
+	// as stored, whatever its number format. NoAmount turns the detection off.
 	AmountColumn string
 	// MaxColumns is the most input columns besides the id column that the caller can carry
 	// (0 means no limit): a wider header, or headerless first row, is refused at once,

@@ -157,6 +157,7 @@ func readRows(src rowSource, name string, opt Options, comma bool) (*Batch, erro
 	}
 
 	switch {
+	case opt.AmountColumn == NoAmount:
 	case opt.AmountColumn != "":
 		if !headerless {
 			b.amtCol = findColumn(hdr, opt.AmountColumn)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/vxrecon/vxrecon/files"
+	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/output"
 	"github.com/vxrecon/vxrecon/pii"
 	"github.com/vxrecon/vxrecon/vx"
 )
@@ -21,6 +23,10 @@ type Config struct {
 	Input     string // the input's path, "-" for stdin (the caller opens it)
 	InputName string // the input as messages and the Summary name it: a base name or "stdin"
 	Column    string // header of the id column; "" = detected
+	Sheet     string // the sheet of an .xlsx input; "" = the first
+	Delimiter string // the CSV delimiter: "," ";" "tab" "|"; "" = detected
+	// AmountColumn is the header of the billed amount column; "" = detected, "-" = none.
+	AmountColumn string
 
 	Out         string // the workbook
 	Journal     string // JSON-lines journal of every answer; "" = none
@@ -80,6 +86,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("-retries %d: want 0..100", c.Retries)
 	case c.MaxErrorRate < 0 || c.MaxErrorRate > 1:
 		return fmt.Errorf("-max-error-rate %g: want a share between 0 and 1", c.MaxErrorRate)
+	}
+	if _, err := c.delimiter(); err != nil {
+		return err
 	}
 	if _, err := pii.ParseMode(string(c.PII)); err != nil {
 		return fmt.Errorf("-pii %q: want mask, omit or full", c.PII)
@@ -159,6 +168,32 @@ func (c *Config) checkOutputs() error {
 		}
 	}
 	return nil
+}
+
+// delimiter reads -delimiter: one of the four a CSV is detected with, "tab" for a tab.
+func (c *Config) delimiter() (rune, error) {
+	switch c.Delimiter {
+	case "":
+		return 0, nil
+	case ",", ";", "|":
+		return rune(c.Delimiter[0]), nil
+	case "tab", "\t", `\t`:
+		return '\t', nil
+	}
+	return 0, fmt.Errorf("-delimiter %q: want , ; | or tab", c.Delimiter)
+}
+
+// inputOptions says how to read the input.
+func (c *Config) inputOptions() input.Options {
+	d, _ := c.delimiter() // checked by Validate
+	return input.Options{
+		Name:         c.InputName,
+		Column:       c.Column,
+		Sheet:        c.Sheet,
+		Delimiter:    d,
+		AmountColumn: c.AmountColumn,
+		MaxColumns:   output.MaxInputColumns,
+	}
 }
 
 func (c *Config) credentials() vx.Credentials {

@@ -138,7 +138,7 @@ func (noProgress) Answer(recon.Class) {}
 // unwritable output folder or a foreign journal end the run with nothing requested and
 // nothing written.
 func (r *run) prepare(ctx context.Context, in io.Reader) error {
-	b, err := readInput(ctx, in, input.Options{Name: r.c.InputName, Column: r.c.Column})
+	b, err := readInput(ctx, in, r.c.inputOptions())
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,13 @@ const (
 
 // MaxSheetRows is Excel's row limit, header included.
 const MaxSheetRows = 1048576
+
+// MaxInputColumns is how many input columns the Results sheet can carry beside its own:
+// Excel's 16,384 columns minus the fixed ones.
+const MaxInputColumns = 16384 - rcInput
+
+// wideInput is the number of input columns past which they all get one width.
+const wideInput = 64
 
 // InputPrefix heads the Results columns that carry the input's other columns.
 const InputPrefix = "Input: "
@@ -90,12 +98,12 @@ var errorsWidths = []float64{10, 38, 60, 13, 11}
 
 // Options configure a Workbook; the zero value is a usable default.
 type Options struct {
-	PII          pii.Mode  // how personal fields appear; "" is pii.Mask
-	MaxRows      int       // rows per sheet including the header; 0 means MaxSheetRows
-	InputColumns []string  // headers of the input's other columns, shown as "Input: NAME"
-	Title        string    // document title
-	Created      time.Time // document creation time; zero means now
-	TempDir      string    // where the streamed sheets spill; "" means os.TempDir()
+	PII          pii.Mode       // how personal fields appear; "" is pii.Mask
+	MaxRows      int            // rows per sheet including the header; 0 means MaxSheetRows
+	InputColumns []recon.Column // the input's other columns, shown as "Input: NAME"
+	Title        string         // document title
+	Created      time.Time      // document creation time; zero means now
+	TempDir      string         // where the streamed sheets spill; "" means os.TempDir()
 }
 
 // Workbook builds the report workbook. Results, Journeys and Errors are streamed to temporary
@@ -174,9 +182,12 @@ func (w *Workbook) init() error {
 		header = append(header[:len(header):len(header)], make([]string, n)...)
 		widths = append(widths[:len(widths):len(widths)], make([]float64, n)...)
 		for i, c := range w.opt.InputColumns {
-			h := InputPrefix + Sanitize(c)
+			h := InputPrefix + Sanitize(c.Name)
 			header[rcInput+i] = h
 			widths[rcInput+i] = float64(min(max(len([]rune(h))+4, 14), 40))
+			if n > wideInput {
+				widths[rcInput+i] = 18 // one run of equal widths: see sheet.open
+			}
 		}
 	}
 	rows := w.opt.MaxRows
@@ -300,11 +311,7 @@ func (w *Workbook) AddResult(rec *recon.Record, r *recon.Result, d *report.Deriv
 	}
 	b.text(rcError, r.Err, 0)
 	if rec != nil {
-		for i, v := range rec.Fields {
-			if rcInput+i < len(b.cells) {
-				b.text(rcInput+i, v, 0)
-			}
-		}
+		w.inputCells(b, rec.Fields)
 	}
 	if err := w.results.write(b); err != nil {
 		return err
@@ -335,6 +342,24 @@ func (w *Workbook) AddResult(rec *recon.Record, r *recon.Result, d *report.Deriv
 		}
 	}
 	return nil
+}
+
+// inputCells puts the input's other columns: a Numeric column's values as numbers, every
+// other value as the text it was.
+func (w *Workbook) inputCells(b *rowBuf, fields []string) {
+	cols := w.opt.InputColumns
+	for i, v := range fields {
+		if rcInput+i >= len(b.cells) {
+			return
+		}
+		if i < len(cols) && cols[i].Numeric && v != "" {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				b.float(rcInput+i, f, 0)
+				continue
+			}
+		}
+		b.text(rcInput+i, v, 0)
+	}
 }
 
 // addStops writes one id's journey, all on one sheet whenever it fits on one.

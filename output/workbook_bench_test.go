@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"github.com/vxrecon/vxrecon/recon"
 	"io"
 	"testing"
 )
@@ -9,7 +10,7 @@ import (
 // BenchmarkAddResult measures the per-id cost of streaming: one PASS result with three
 // journey stops, personal fields masked, two input columns.
 func BenchmarkAddResult(b *testing.B) {
-	w, err := NewWorkbook(Options{TempDir: b.TempDir(), InputColumns: []string{"customer", "invoice"}})
+	w, err := NewWorkbook(Options{TempDir: b.TempDir(), InputColumns: []recon.Column{{Name: "customer"}, {Name: "invoice"}}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func fixtureSummary() *report.Summary {
 
 func fixtureOptions() Options {
 	return Options{
-		InputColumns: []string{"customer", "invoice"},
+		InputColumns: []recon.Column{{Name: "customer"}, {Name: "invoice"}},
 		Title:        "vxrecon report",
 		Created:      time.Date(2024, 8, 20, 6, 0, 0, 0, time.UTC),
 	}

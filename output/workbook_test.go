@@ -395,7 +395,7 @@ func TestWorkbookHostileText(t *testing.T) {
 			d: &report.Derived{Service: h, Issues: []string{h}, Stops: []report.StopTime{{}}},
 		})
 	}
-	f := openWorkbook(t, buildWorkbook(t, Options{PII: "full", InputColumns: []string{"note"}}, nil, items, &report.Summary{}))
+	f := openWorkbook(t, buildWorkbook(t, Options{PII: "full", InputColumns: []recon.Column{{Name: "note"}}}, nil, items, &report.Summary{}))
 	for i, h := range append(slices.Clone(hostileTexts), unicodeText) {
 		r := i + 2
 		cells := []struct{ sheet, col string }{
@@ -730,5 +730,55 @@ func TestExcelTimeTruncates(t *testing.T) {
 		if _, ok := excelTime(bad); ok {
 			t.Errorf("excelTime(%v) ok", bad)
 		}
+	}
+}
+
+// TestWorkbookTypedInputColumns: a Numeric input column is written as numbers, any other as
+// the text it was (an id with leading zeros stays text).
+func TestWorkbookTypedInputColumns(t *testing.T) {
+	items := []wbItem{
+		{rec: recon.Record{ID: "a", Line: 2, Fields: []string{"1.5", "007"}}, res: recon.Result{ID: "a", Class: recon.NotFound, HTTPStatus: 404, Attempts: 1}},
+		{rec: recon.Record{ID: "b", Line: 3, Fields: []string{"", "12"}}, res: recon.Result{ID: "b", Class: recon.NotFound, HTTPStatus: 404, Attempts: 1}},
+	}
+	opt := Options{InputColumns: []recon.Column{{Name: "amount", Numeric: true}, {Name: "code"}}}
+	f := openWorkbook(t, buildWorkbook(t, opt, nil, items, &report.Summary{}))
+	for _, tc := range []struct {
+		cell string
+		typ  excelize.CellType
+		val  string
+	}{
+		{"X2", excelize.CellTypeUnset, "1.5"}, // a number: no type attribute
+		{"Y2", excelize.CellTypeInlineString, "007"},
+		{"X3", excelize.CellTypeUnset, ""},
+		{"Y3", excelize.CellTypeInlineString, "12"},
+	} {
+		typ, err := f.GetCellType("Results", tc.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := f.GetCellValue("Results", tc.cell)
+		if typ != tc.typ || v != tc.val {
+			t.Errorf("%s: type %v value %q, want %v %q", tc.cell, typ, v, tc.typ, tc.val)
+		}
+	}
+	if h, _ := f.GetCellValue("Results", "X1"); h != "Input: amount" {
+		t.Errorf("X1 = %q", h)
+	}
+}
+
+// TestWorkbookWideInput: the widest input the Results sheet can carry is written quickly
+// (the column widths cost linear time, not cubic).
+func TestWorkbookWideInput(t *testing.T) {
+	cols := make([]recon.Column, MaxInputColumns)
+	fields := make([]string, MaxInputColumns)
+	for i := range cols {
+		cols[i] = recon.Column{Name: fmt.Sprintf("c%d", i)}
+		fields[i] = "v"
+	}
+	items := []wbItem{{rec: recon.Record{ID: "a", Line: 2, Fields: fields}, res: recon.Result{ID: "a", Class: recon.NotFound, HTTPStatus: 404, Attempts: 1}}}
+	f := openWorkbook(t, buildWorkbook(t, Options{InputColumns: cols}, nil, items, &report.Summary{}))
+	last, _ := excelize.ColumnNumberToName(16384)
+	if v, _ := f.GetCellValue("Results", last+"1"); v != fmt.Sprintf("Input: c%d", MaxInputColumns-1) {
+		t.Errorf("%s1 = %q", last, v)
 	}
 }
