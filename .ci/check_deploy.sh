@@ -101,11 +101,14 @@ user=$(pm image inspect --format '{{.Config.User}}' localhost/vxrecon:ci-check)
 entry=$(pm image inspect --format '{{json .Config.Entrypoint}}' localhost/vxrecon:ci-check)
 [ "$entry" = '["/vxrecon"]' ] || fail "image entrypoint is $entry"
 cid=$(pm create localhost/vxrecon:ci-check)
-pm export "$cid" | tar -t | sed 's|^\./||; s|/$||' | sort >"$tmp/image-files"
+pm export "$cid" | tar -tv >"$tmp/image-listing"
 pm rm "$cid" >/dev/null
+awk '{print $6}' "$tmp/image-listing" | sed 's|^\./||; s|/$||' | sort >"$tmp/image-files"
 for f in vxrecon etc/passwd etc/group etc/ssl/certs/ca-certificates.crt tmp; do
   grep -qx "$f" "$tmp/image-files" || fail "image lacks /$f"
 done
+grep -qE '^drwxrwxrwt .* (\./)?tmp/?$' "$tmp/image-listing" || fail "image's /tmp is not mode 1777"
+grep -qE '^-rwxr-xr-x .* (\./)?vxrecon$' "$tmp/image-listing" || fail "image's /vxrecon is not mode 0755"
 ! grep -qE '^(bin/sh|usr/bin/sh|bin/busybox)$' "$tmp/image-files" || fail "image has a shell"
 # The machine forbids raising rlimits above its own hard limits, which podman's defaults ask for.
 run=(pm run --rm --network none --ulimit nofile=4096:4096 --ulimit nproc=4096:4096)
