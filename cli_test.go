@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -28,6 +29,23 @@ func TestBadInput(t *testing.T) {
 	if err := os.Mkdir(folder, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Mkdir(filepath.Join(dir, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.xlsx")
+	if err := os.Symlink(good, link); err != nil {
+		t.Fatal(err)
+	}
+	hard := filepath.Join(dir, "hard.prom")
+	if err := os.Link(good, hard); err != nil {
+		t.Fatal(err)
+	}
+	wideHeader := make([]string, 20000)
+	for i := range wideHeader {
+		wideHeader[i] = fmt.Sprintf("c%d", i)
+	}
+	wideHeader[0] = "request_id"
+	wide := writeFile(t, dir, "wide.csv", strings.Join(wideHeader, ",")+"\n"+sim.ID(sim.CasePass, 1)+strings.Repeat(",x", 19999)+"\n")
 	const oldBook = "PK\x03\x04 yesterday's workbook"
 	yesterday := writeFile(t, dir, "yesterday.xlsx", oldBook)
 	tests := []struct {
@@ -46,7 +64,20 @@ func TestBadInput(t *testing.T) {
 		{"token and client", map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_CLIENT_ID": "id", "VXRECON_CLIENT_SECRET": "s"}, []string{"-input", good, "-out", out}, "keep one"},
 		{"http to remote", tok, []string{"-input", good, "-out", out, "-base-url", "http://example.com"}, "loopback"},
 		{"bad pii", tok, []string{"-input", good, "-out", out, "-pii", "some"}, "-pii"},
-		{"bad flag", tok, []string{"-input", good, "-out", out, "-concurrency", "many"}, "invalid value"},
+		{"bad flag", tok, []string{"-input", good, "-out", out, "-concurrency", "many"}, "-concurrency \"many\": want a whole number; run 'vxrecon run -h' for help"},
+		{"bad duration", tok, []string{"-input", good, "-out", out, "-timeout", "30"}, "-timeout \"30\": want a duration with its unit, such as 30s"},
+		{"typo", tok, []string{"-inptu", good, "-out", out}, "unknown flag -inptu (did you mean -input?); run 'vxrecon run -h' for help"},
+		{"unknown flag", tok, []string{"-input", good, "-out", out, "-zzzzzz"}, "unknown flag -zzzzzz; run"},
+		{"bad file mode", tok, []string{"-input", good, "-out", out, "-file-mode", "rw"}, "-file-mode \"rw\": want an octal mode such as 0600 or 0640"},
+		{"no input before no credentials", nil, []string{"-out", out}, "-input is required"},
+		{"bad pii before no credentials", nil, []string{"-input", good, "-out", out, "-pii", "some"}, "-pii"},
+		{"bad input before no credentials", nil, []string{"-input", noCol, "-out", out}, "nocol.csv:1: no request id column"},
+		{"missing output folder before no credentials", nil, []string{"-input", good, "-out", filepath.Join(dir, "no", "r.xlsx")}, "output folder " + filepath.Join(dir, "no") + " not writable: no such file or directory"},
+		{"summary over the workbook, other spelling", tok, []string{"-input", good, "-out", out, "-summary-json", rel(t, out)}, "-out " + out + " and -summary-json"},
+		{"summary over the journal, through ..", tok, []string{"-input", good, "-out", out, "-journal", filepath.Join(dir, "j.jsonl"), "-summary-json", filepath.Join(dir, "x", "..", "j.jsonl")}, "are the same file"},
+		{"output over the input, through a link", tok, []string{"-input", good, "-out", link}, "are the same file"},
+		{"metrics over the input, hard link", tok, []string{"-input", good, "-out", out, "-metrics-file", hard}, "are the same file"},
+		{"wide input", tok, []string{"-input", wide, "-out", out}, "wide.csv:1: 20000 columns"},
 		{"bad env", map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_RETRIES": "lots"}, []string{"-input", good, "-out", out}, "VXRECON_RETRIES"},
 		{"zero concurrency", tok, []string{"-input", good, "-out", out, "-concurrency", "0"}, "-concurrency"},
 		{"output folder missing", tok, []string{"-input", good, "-out", filepath.Join(dir, "no", "such", "r.xlsx")}, "output"},
@@ -80,9 +111,28 @@ func TestBadInput(t *testing.T) {
 			secretsAbsent(t, []string{testToken, "s3cret-value"}, inv.stderr)
 		})
 	}
+	for _, f := range []string{good, link, hard} {
+		if b, _ := os.ReadFile(f); !strings.HasPrefix(string(b), "request_id\n") {
+			t.Errorf("%s was overwritten: %q", f, b)
+		}
+	}
 	if b, _ := os.ReadFile(yesterday); string(b) != oldBook {
 		t.Errorf("-journal damaged the file it was pointed at: %q", b)
 	}
+}
+
+// rel is path relative to the working directory, another spelling of the same file.
+func rel(t *testing.T, path string) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := filepath.Rel(wd, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestEmptyInput: a header and no ids (a quiet day) is a report with nothing in it, not a failure.

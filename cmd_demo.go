@@ -15,7 +15,7 @@ const demoToken = "demo-token"
 
 func cmdDemo(ctx context.Context, args []string, e *env) int {
 	n := 500
-	c := job.Config{Out: "vxrecon-demo.xlsx", Concurrency: 16, PII: "mask"}
+	c := job.Config{Out: "vxrecon-demo.xlsx", Concurrency: 16, PII: "mask", FileMode: 0o600}
 	o := options{LogFormat: "auto", LogLevel: "info", Progress: "auto"}
 	fs := newFlagSet("demo", "vxrecon demo [-out R.xlsx] [-n N]", false,
 		"The demo starts the built-in simulated API on loopback and runs the whole job against it.\n"+
@@ -51,7 +51,7 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	if err := c.Validate(); err != nil {
 		return usageError(e, "demo", err)
 	}
-	return runJob(ctx, c, o, strings.NewReader(demoCSV(sim.DemoIDs(n))), e)
+	return runJob(ctx, c, o, strings.NewReader(demoCSV(sim.DemoIDs(n))), nil, e)
 }
 
 // demoCSV builds the demo's input: a request id column among the customer's own columns, with a

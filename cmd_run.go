@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/vxrecon/vxrecon/job"
 )
@@ -14,41 +17,62 @@ const runExtra = `Credentials, never as a flag value:
   VXRECON_TOKEN                                 a bearer token (or -token-file PATH)
   VXRECON_CLIENT_ID + VXRECON_CLIENT_SECRET     OAuth2 client credentials, token from -auth-url
 
+File flags may hold {date} (today) and {yesterday}, as YYYY-MM-DD in local time.
+
 Exit codes: 0 done; 1 workbook written but errors over -max-error-rate, or cut short;
 2 bad usage or bad input; 3 credentials refused.
 `
 
 func cmdRun(ctx context.Context, args []string, e *env) int {
+	return runOrCheck(ctx, "run", args, e)
+}
+
+// runOrCheck is run and check: the same flags and the same checks before the first request,
+// in the order a person fixes them (usage, then input and files, then credentials). check
+// then tries the credentials and stops; run does the job.
+func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 	c, o := runDefaults()
-	fs := newFlagSet("run", "vxrecon run -input F -out R.xlsx [flags]", true, runExtra)
+	synopsis := "vxrecon " + cmd + " -input F -out R.xlsx [flags]"
+	fs := newFlagSet(cmd, synopsis, true, runExtra)
 	runFlags(fs, &c, &o)
 	if code, ok := parseFlags(fs, args, e, true); !ok {
 		return code
 	}
 	if err := o.validate(); err != nil {
-		return usageError(e, "run", err)
+		return usageError(e, cmd, err)
 	}
-	if err := readCredentials(e.getenv, o.TokenFile, &c); err != nil {
-		return usageError(e, "run", err)
-	}
+	expandDates(&c, time.Now())
+	credErr := readCredentials(e.getenv, o.TokenFile, &c)
 	c.Version, _, _ = buildVersion()
 	c.InputName = "stdin"
 	if c.Input != "-" && c.Input != "" {
 		c.InputName = filepath.Base(c.Input)
 	}
 	if err := c.Validate(); err != nil {
-		return usageError(e, "run", err)
+		return usageError(e, cmd, err)
 	}
 	in := e.stdin
 	if c.Input != "-" {
 		f, err := os.Open(c.Input)
 		if err != nil {
-			return usageError(e, "run", fmt.Errorf("open input: %w", err))
+			return usageError(e, cmd, fmt.Errorf("-input %s: %w", c.Input, pathErr(err)))
 		}
 		defer f.Close()
 		in = f
 	}
-	return runJob(ctx, c, o, in, e)
+	if cmd == "check" {
+		return checkJob(ctx, c, o, in, credErr, e)
+	}
+	return runJob(ctx, c, o, in, credErr, e)
+}
+
+// pathErr is err without the path and operation a *fs.PathError repeats.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // usageError reports bad usage or bad input on stderr, in the one form every such message has.
@@ -58,8 +82,9 @@ func usageError(e *env, cmd string, err error) int {
 }
 
 // runJob runs the job with a logger and, on a terminal, a progress bar, then prints the
-// one-line summary on stdout and returns the exit code.
-func runJob(ctx context.Context, c job.Config, o options, in io.Reader, e *env) int {
+// one-line summary on stdout and returns the exit code. credErr, if set, is what stops the
+// run once the input was found good.
+func runJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr error, e *env) int {
 	defer startProfiles(e.getenv)()
 	tty := isTerminal(e.stderr)
 	bar := showBar(o.Progress, tty, e.getenv("TERM"))
@@ -71,16 +96,24 @@ func runJob(ctx context.Context, c job.Config, o options, in io.Reader, e *env) 
 		barw = e.stderr
 	}
 	log := newLogger(logw, o.LogFormat, o.LogLevel, tty)
+	p, out := job.Prepare(ctx, c, in, log)
+	if p == nil {
+		if out.Status == job.BadInput {
+			return usageError(e, "run", out.Err)
+		}
+		return out.Status.ExitCode()
+	}
+	if credErr != nil {
+		p.Close()
+		return usageError(e, "run", credErr)
+	}
 	logEvery := progressEvery
 	if tty && o.LogFormat != "json" {
 		logEvery = 0
 	}
 	trk.run(log, barw, logEvery)
-	out := job.Run(ctx, c, in, log, trk)
+	out = p.Run(ctx, trk)
 	trk.finish()
-	if out.Status == job.BadInput {
-		return usageError(e, "run", out.Err)
-	}
 	if out.Workbook {
 		fmt.Fprintln(e.stdout, out.Line(c.Out))
 	}

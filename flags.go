@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +42,22 @@ func outputFlags(fs *flag.FlagSet, c *job.Config) {
 	fs.StringVar(&c.Journal, "journal", c.Journal, "JSON-lines `file` of every answer; a rerun with it reuses PASS and FAIL answers")
 	fs.StringVar(&c.SummaryJSON, "summary-json", c.SummaryJSON, "`file` to write the machine-readable run summary to")
 	fs.StringVar((*string)(&c.PII), "pii", string(c.PII), "personal fields in the workbook: mask, omit or full")
+	fs.StringVar(&c.MetricsFile, "metrics-file", c.MetricsFile, "Prometheus text `file` (node_exporter textfile collector) written at the end of every run")
+	fs.Var((*fileMode)(&c.FileMode), "file-mode", "octal `mode` of the workbook, journal, summary JSON and metrics file, e.g. 0640")
+}
+
+// fileMode is a flag holding an octal file mode ("0640").
+type fileMode os.FileMode
+
+func (m *fileMode) String() string { return fmt.Sprintf("%04o", uint32(*m)) }
+
+func (m *fileMode) Set(s string) error {
+	v, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || v > 0o777 || v == 0 {
+		return errors.New("want an octal mode such as 0600 or 0640")
+	}
+	*m = fileMode(v)
+	return nil
 }
 
 // concurrencyFlag is the one API flag the demo shares.
@@ -76,6 +94,7 @@ func runDefaults() (job.Config, options) {
 			Timeout:     30 * time.Second,
 			Retries:     4,
 			PII:         "mask",
+			FileMode:    0o600,
 		}, options{
 			LogFormat: "auto",
 			LogLevel:  "info",
@@ -190,9 +209,9 @@ func newFlagSet(name, synopsis string, withEnv bool, extra string) *flag.FlagSet
 	return fs
 }
 
-// parseFlags parses args and, with useEnv, the env vars; help goes to stdout (exit 0),
-// errors to stderr (exit 2). It returns ok=false with the exit code when the command should
-// stop.
+// parseFlags parses args and, with useEnv, the env vars; help goes to stdout (exit 0), an
+// error to stderr as one line that says how to fix it (exit 2). It returns ok=false with the
+// exit code when the command should stop.
 func parseFlags(fs *flag.FlagSet, args []string, e *env, useEnv bool) (code int, ok bool) {
 	var buf bytes.Buffer
 	fs.SetOutput(&buf)
@@ -202,11 +221,11 @@ func parseFlags(fs *flag.FlagSet, args []string, e *env, useEnv bool) (code int,
 		return job.ExitOK, false
 	}
 	if err != nil {
-		io.Copy(e.stderr, &buf)
+		fmt.Fprintf(e.stderr, "vxrecon %s: %s; run 'vxrecon %s -h' for help\n", fs.Name(), flagProblem(fs, err), fs.Name())
 		return job.ExitUsage, false
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "vxrecon %s: unexpected argument %q (flags come as -name value)\n", fs.Name(), fs.Arg(0))
+		fmt.Fprintf(e.stderr, "vxrecon %s: unexpected argument %q (flags come as -name value); run 'vxrecon %s -h' for help\n", fs.Name(), fs.Arg(0), fs.Name())
 		return job.ExitUsage, false
 	}
 	if !useEnv {
@@ -217,4 +236,82 @@ func parseFlags(fs *flag.FlagSet, args []string, e *env, useEnv bool) (code int,
 		return job.ExitUsage, false
 	}
 	return 0, true
+}
+
+// flagProblem words a parse error of the flag package for a person: an unknown flag with
+// the one it most likely meant, a value with how to write it.
+func flagProblem(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		if near := nearestFlag(fs, name); near != "" {
+			return fmt.Sprintf("unknown flag -%s (did you mean -%s?)", name, near)
+		}
+		return "unknown flag -" + name
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "-" + name + " needs a value"
+	}
+	// invalid value "30" for flag -timeout: parse error
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		value, after, _ := strings.Cut(rest, " for flag -")
+		name, _, _ := strings.Cut(after, ":")
+		return fmt.Sprintf("-%s %s: %s", name, value, valueHint(fs.Lookup(name)))
+	}
+	return msg
+}
+
+// valueHint says how to write a value of f's kind.
+func valueHint(f *flag.Flag) string {
+	if f == nil {
+		return "not a valid value"
+	}
+	switch f.Value.(type) {
+	case *fileMode:
+		return "want an octal mode such as 0600 or 0640"
+	}
+	switch fmt.Sprintf("%T", f.Value) {
+	case "*flag.durationValue":
+		return "want a duration with its unit, such as 30s, 2m or 1h30m"
+	case "*flag.intValue":
+		return "want a whole number"
+	case "*flag.float64Value":
+		return "want a number such as 0.05"
+	case "*flag.boolValue":
+		return "want true or false"
+	}
+	return "not a valid value"
+}
+
+// nearestFlag is the defined flag closest to name, when one is close enough to be a typo.
+func nearestFlag(fs *flag.FlagSet, name string) string {
+	best, bestD := "", 3
+	fs.VisitAll(func(f *flag.Flag) {
+		if d := editDistance(name, f.Name); d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Damerau–Levenshtein distance (adjacent swaps count one) of a and b.
+func editDistance(a, b string) int {
+	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }

@@ -1,6 +1,6 @@
 // Command vxrecon reconciles VX identity-verification results: it reads request ids from a
-// CSV file, asks the VX API for each session's result, classifies them and writes one Excel
-// workbook. See README.md.
+// CSV or xlsx file, asks the VX API for each session's result, classifies them and writes one
+// Excel workbook. See README.md.
 package main
 
 import (
@@ -8,17 +8,25 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/vxrecon/vxrecon/files"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		// The first signal asks for a clean stop; from then on the default action is back,
-		// so a second Ctrl-C ends the process at once.
-		<-ctx.Done()
-		stop()
+		// The first signal asks for a clean stop: no new requests, the workbook written
+		// with what was fetched. The second ends the process at once, but first removes the
+		// temporary file of a workbook or summary being written, so nothing half-written stays.
+		<-sigs
+		cancel()
+		<-sigs
+		files.RemoveTemps()
+		os.Exit(exitIncomplete)
 	}()
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(code)
 }

@@ -27,6 +27,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch args[0] {
 	case "run":
 		return cmdRun(ctx, args[1:], e)
+	case "check":
+		return cmdCheck(ctx, args[1:], e)
 	case "demo":
 		return cmdDemo(ctx, args[1:], e)
 	case "simulate":
@@ -63,6 +65,7 @@ const usageText = `vxrecon reconciles VX identity-verification results into one 
 
 Usage:
   vxrecon run -input F -out R.xlsx [flags]   the job (vxrecon run -h lists every flag)
+  vxrecon check -input F -out R.xlsx [flags] what run checks before its first request, and the credentials
   vxrecon demo [-out R.xlsx] [-n N]          the whole job against the built-in simulated API
   vxrecon simulate [-addr 127.0.0.1:8080]    serve the simulated API alone
   vxrecon version                            version, commit and Go version

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // WriteAtomic writes a file whole or not at all, so a run that fails or is killed halfway
@@ -17,11 +19,14 @@ import (
 // temporary file beside path (same folder, so the rename cannot cross file systems), which is
 // synced, given perm and renamed over path. On any error the temporary file is removed and an
 // existing file at path is left untouched.
+//
+// Until it is renamed, the temporary file is known to RemoveTemps, which a second interrupt
+// calls before the process ends at once.
 func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".vxrecon-*.tmp")
+	tmp, err := temps.create(dir)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
 	name := tmp.Name()
 	closed := false
@@ -30,8 +35,8 @@ func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) (er
 			if !closed {
 				_ = tmp.Close()
 			}
-			_ = os.Remove(name)
-			err = fmt.Errorf("write %s: %w", path, err)
+			temps.remove(name)
+			err = fmt.Errorf("write %s: %w", path, bare(err))
 		}
 	}()
 	bw := bufio.NewWriterSize(tmp, 256<<10)
@@ -51,7 +56,7 @@ func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) (er
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(name, path); err != nil {
+	if err = temps.rename(name, path); err != nil {
 		return err
 	}
 	// Make the rename itself durable; not every system can sync a folder, so this is best
@@ -72,12 +77,78 @@ func CheckWritable(dir string) error {
 	}
 	f, err := os.CreateTemp(dir, ".vxrecon-check-*.tmp")
 	if err != nil {
-		return fmt.Errorf("output folder not writable: %w", err)
+		return fmt.Errorf("output folder %s not writable: %w", dir, bare(err))
 	}
 	name := f.Name()
 	err = errors.Join(f.Close(), os.Remove(name))
 	if err != nil {
-		return fmt.Errorf("output folder not writable: %w", err)
+		return fmt.Errorf("output folder %s not writable: %w", dir, bare(err))
 	}
 	return nil
+}
+
+// bare is err without the name of the temporary file a *fs.PathError carries: messages name
+// the user's files, not ours.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// temps are the temporary files WriteAtomic has not renamed yet.
+var temps = &tempFiles{names: map[string]bool{}}
+
+type tempFiles struct {
+	mu    sync.Mutex
+	names map[string]bool
+	ended bool // RemoveTemps ran: the process is ending, nothing new is created
+}
+
+var errEnding = errors.New("the run is ending")
+
+func (t *tempFiles) create(dir string) (*os.File, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ended {
+		return nil, errEnding
+	}
+	f, err := os.CreateTemp(dir, ".vxrecon-*.tmp")
+	if err == nil {
+		t.names[f.Name()] = true
+	}
+	return f, err
+}
+
+// rename puts a finished file in place; under the lock, so RemoveTemps sees either the
+// temporary file or the finished one, never a half-way state.
+func (t *tempFiles) rename(name, path string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ended {
+		return errEnding
+	}
+	delete(t.names, name)
+	return os.Rename(name, path)
+}
+
+func (t *tempFiles) remove(name string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.names, name)
+	_ = os.Remove(name)
+}
+
+// RemoveTemps removes every temporary file WriteAtomic is writing, and makes every later
+// WriteAtomic fail: for a process about to end at once (a second interrupt), so that no
+// half-written file stays behind. The files already in place stay.
+func RemoveTemps() {
+	temps.mu.Lock()
+	defer temps.mu.Unlock()
+	temps.ended = true
+	for name := range temps.names {
+		_ = os.Remove(name)
+	}
+	clear(temps.names)
 }

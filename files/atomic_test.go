@@ -131,8 +131,9 @@ func TestCheckWritable(t *testing.T) {
 			if (err == nil) != tt.ok {
 				t.Fatalf("CheckWritable(%s) = %v, want ok %v", tt.dir, err, tt.ok)
 			}
-			if err != nil && !strings.HasPrefix(err.Error(), "output folder not writable: ") {
-				t.Errorf("message = %q", err)
+			want := "output folder " + tt.dir + " not writable: "
+			if err != nil && (!strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), ".vxrecon-")) {
+				t.Errorf("message = %q, want it to start %q and name no temporary file", err, want)
 			}
 		})
 	}
@@ -148,4 +149,43 @@ func readFileT(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestRemoveTemps: a file being written when the process must end at once is removed, and
+// no write that comes later leaves one; files already in place stay.
+func TestRemoveTemps(t *testing.T) {
+	defer func() { temps = &tempFiles{names: map[string]bool{}} }()
+	dir := t.TempDir()
+	done := filepath.Join(dir, "done.json")
+	if err := WriteAtomic(done, 0o600, func(w io.Writer) error { _, err := io.WriteString(w, "{}"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		errc <- WriteAtomic(filepath.Join(dir, "r.xlsx"), 0o600, func(w io.Writer) error {
+			io.WriteString(w, "half a workbook")
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	if l := leftoverFiles(t, dir, "done.json"); len(l) != 1 {
+		t.Fatalf("while writing: %q, want one temporary file", l)
+	}
+	RemoveTemps()
+	if l := leftoverFiles(t, dir, "done.json"); len(l) != 0 {
+		t.Errorf("after RemoveTemps: %q left", l)
+	}
+	close(release)
+	if err := <-errc; err == nil {
+		t.Error("the write went on after RemoveTemps")
+	}
+	if err := WriteAtomic(filepath.Join(dir, "late.json"), 0o600, func(io.Writer) error { return nil }); err == nil {
+		t.Error("a write started after RemoveTemps")
+	}
+	if l := leftoverFiles(t, dir, "done.json"); len(l) != 0 {
+		t.Errorf("at the end: %q left", l)
+	}
 }

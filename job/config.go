@@ -28,9 +28,11 @@ type Config struct {
 	// AmountColumn is the header of the billed amount column; "" = detected, "-" = none.
 	AmountColumn string
 
-	Out         string // the workbook
-	Journal     string // JSON-lines journal of every answer; "" = none
-	SummaryJSON string // machine-readable summary; "" = none
+	Out         string      // the workbook
+	Journal     string      // JSON-lines journal of every answer; "" = none
+	SummaryJSON string      // machine-readable summary; "" = none
+	MetricsFile string      // Prometheus text file for node_exporter; "" = none
+	FileMode    os.FileMode // mode of the files written; 0 = 0600
 	PII         pii.Mode
 	MaxRows     int // rows per sheet, header included; 0 = Excel's limit (tests lower it)
 
@@ -104,20 +106,27 @@ func (c *Config) Validate() error {
 	return checkURL("-base-url", c.BaseURL, c.AllowHTTP)
 }
 
-// checkFiles refuses two flags that name the same file: an output written over the input or
-// over another output would destroy it.
+// checkFiles refuses two flags that name the same file, by identity, not by spelling: an
+// output written over the input or over another output would destroy it.
 func (c *Config) checkFiles() error {
-	files := []struct{ flag, path string }{
-		{"-input", c.Input}, {"-out", c.Out}, {"-journal", c.Journal}, {"-summary-json", c.SummaryJSON},
+	if c.FileMode&^0o777 != 0 {
+		return fmt.Errorf("-file-mode %#o: want permission bits only, such as 0640", c.FileMode)
 	}
-	for i, a := range files {
-		for _, b := range files[i+1:] {
-			if a.path != "" && a.path != "-" && filepath.Clean(a.path) == filepath.Clean(b.path) {
-				return fmt.Errorf("%s and %s name the same file %s", a.flag, b.flag, a.path)
-			}
-		}
+	return files.Distinct(
+		files.Named{Flag: "-input", Path: c.Input},
+		files.Named{Flag: "-out", Path: c.Out},
+		files.Named{Flag: "-journal", Path: c.Journal},
+		files.Named{Flag: "-summary-json", Path: c.SummaryJSON},
+		files.Named{Flag: "-metrics-file", Path: c.MetricsFile},
+	)
+}
+
+// fileMode is the mode of every file the run writes.
+func (c *Config) fileMode() os.FileMode {
+	if c.FileMode == 0 {
+		return 0o600
 	}
-	return nil
+	return c.FileMode
 }
 
 // checkURL allows https anywhere and plain http only to a loopback host (or with
@@ -144,6 +153,10 @@ func checkURL(flagName, raw string, allowHTTP bool) error {
 	}
 }
 
+// api is the base URL as the journal records it: without a trailing slash, so that two
+// spellings of one API match.
+func (c *Config) api() string { return strings.TrimRight(strings.TrimSpace(c.BaseURL), "/") }
+
 // apiHost is the base URL as the report shows it: scheme and host only.
 func apiHost(raw string) string {
 	u, err := url.Parse(raw)
@@ -162,9 +175,12 @@ func (c *Config) checkOutputs() error {
 	if err := files.CheckWritable(filepath.Dir(c.Out)); err != nil {
 		return err
 	}
-	if c.SummaryJSON != "" {
-		if err := files.CheckWritable(filepath.Dir(c.SummaryJSON)); err != nil {
-			return fmt.Errorf("-summary-json: %w", err)
+	for _, f := range []struct{ flag, path string }{{"-journal", c.Journal}, {"-summary-json", c.SummaryJSON}, {"-metrics-file", c.MetricsFile}} {
+		if f.path == "" {
+			continue
+		}
+		if err := files.CheckWritable(filepath.Dir(f.path)); err != nil {
+			return fmt.Errorf("%s: %w", f.flag, err)
 		}
 	}
 	return nil

@@ -13,55 +13,99 @@ import (
 	"github.com/vxrecon/vxrecon/vx"
 )
 
-// finish decides how the run ended, writes the workbook and the summary JSON, and logs the
-// done line. runErr is fetch's error.
+// finish decides how the run ended and leaves its files: the workbook, and, whether or not
+// the workbook could be written, the summary JSON and the metrics file, which say why.
+// runErr is fetch's error.
 func (r *run) finish(ctx context.Context, runErr error) Outcome {
 	c := r.c
-	facts := report.Facts{
+	status, reason := r.stopped(ctx, runErr)
+	out := Outcome{Status: status, Reused: r.reused}
+	if errors.Is(runErr, errWorkbook) {
+		// Nothing whole can be written after the workbook itself failed.
+		r.log.Error().Err(runErr).Msg("run failed")
+		out.Err = runErr
+	}
+	if r.journal != nil {
+		if err := r.journal.Close(); err != nil {
+			r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
+			out.Status = worst(out.Status, Incomplete)
+		}
+	}
+	if r.agg == nil { // the workbook failed before the first result
+		r.agg = report.NewAggregate()
+	}
+	out.Summary = r.agg.Summary(report.Facts{
 		Started:  r.started,
 		Finished: time.Now().UTC(),
 		Input:    c.InputName,
 		BaseURL:  apiHost(c.BaseURL),
 		Version:  c.Version,
 		Complete: runErr == nil,
-	}
-	status, reason := r.stopped(ctx, runErr)
-	facts.Reason = reason
-	if errors.Is(runErr, errWorkbook) {
-		// Nothing whole can be written after the workbook itself failed.
-		r.log.Error().Err(runErr).Msg("run failed")
-		return Outcome{Status: Incomplete, Err: runErr, Reused: r.reused}
-	}
-	if r.journal != nil {
-		if err := r.journal.Close(); err != nil {
-			r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
-			status = worst(status, Incomplete)
-		}
-	}
-	sum := r.agg.Summary(facts)
-	if errs := sum.Count(recon.Error) + sum.Invalid; status == Done && errs > 0 &&
+		Reason:   reason,
+	})
+	sum := &out.Summary
+	if errs := sum.Count(recon.Error) + sum.Invalid; out.Status == Done && errs > 0 &&
 		float64(errs) > c.MaxErrorRate*float64(sum.Results+sum.Invalid) {
-		status = TooManyErrors
+		out.Status = TooManyErrors
 		r.log.Warn().Int("errors", errs).Float64("max_error_rate", c.MaxErrorRate).Msg("errors over -max-error-rate")
 	}
-	out := Outcome{Status: status, Summary: sum, Reused: r.reused}
-
-	if err := files.WriteAtomic(c.Out, 0o600, func(w io.Writer) error { return r.wb.WriteTo(w, &sum) }); err != nil {
-		r.log.Error().Err(err).Msg("write workbook")
-		return Outcome{Status: Incomplete, Err: err, Summary: sum, Reused: r.reused}
-	}
-	out.Workbook = true
-	if c.SummaryJSON != "" {
-		err := files.WriteAtomic(c.SummaryJSON, 0o600, func(w io.Writer) error {
-			return WriteSummaryJSON(w, &sum, out.Status.ExitCode(), c.Out)
-		})
+	if out.Err == nil {
+		err := files.WriteAtomic(c.Out, c.fileMode(), func(w io.Writer) error { return r.wb.WriteTo(w, sum) })
 		if err != nil {
-			r.log.Error().Err(err).Msg("write summary JSON")
-			out.Status = worst(out.Status, Incomplete)
+			r.log.Error().Err(err).Msg("write workbook")
+			out.Status, out.Err = worst(out.Status, Incomplete), err
+		} else {
+			out.Workbook = true
 		}
 	}
+	r.writeSummaryJSON(&out)
+	r.writeMetrics(&out)
 	r.logDone(&out)
 	return out
+}
+
+// writeSummaryJSON writes -summary-json, if asked; a failure makes the run fail.
+func (r *run) writeSummaryJSON(out *Outcome) {
+	c := r.c
+	if c.SummaryJSON == "" {
+		return
+	}
+	rs := NewRunSummary(&out.Summary, out.Status.ExitCode(), "")
+	if out.Workbook {
+		rs.Workbook = c.Out
+	}
+	if out.Err != nil {
+		rs.Error = out.Err.Error()
+	}
+	err := files.WriteAtomic(c.SummaryJSON, c.fileMode(), func(w io.Writer) error { return rs.Write(w) })
+	if err != nil {
+		r.log.Error().Err(err).Msg("write summary JSON")
+		out.Status = worst(out.Status, Incomplete)
+	}
+}
+
+// writeMetrics writes -metrics-file, if asked. It is the last file written, so its exit code
+// is the run's.
+func (r *run) writeMetrics(out *Outcome) {
+	c := r.c
+	if c.MetricsFile == "" {
+		return
+	}
+	m := Metrics{
+		Finished: out.Summary.Facts.Finished,
+		Duration: out.Summary.Facts.Finished.Sub(r.started),
+		Complete: out.Summary.Facts.Complete && out.Workbook,
+		Summary:  &out.Summary,
+	}
+	if r.client != nil {
+		m.API = r.client.Stats()
+	}
+	m.ExitCode = out.Status.ExitCode()
+	err := files.WriteAtomic(c.MetricsFile, c.fileMode(), func(w io.Writer) error { return WriteMetrics(w, m) })
+	if err != nil {
+		r.log.Error().Err(err).Msg("write metrics file")
+		out.Status = worst(out.Status, Incomplete)
+	}
 }
 
 // stopped reads fetch's error: the Status it leads to and the reason the Summary gives for

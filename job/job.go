@@ -90,26 +90,62 @@ type Progress interface {
 	Answer(class recon.Class) // one more id classified (fetched, reused or not fetched)
 }
 
-// Run is the whole job for a validated Config and an opened input. It never panics on bad
-// input and always returns an Outcome: a failed fetch is data in the workbook, and only bad
-// input, refused credentials, an interruption or a file that cannot be written change the
-// Status. progress may be nil.
+// Run is the whole job for a validated Config and an opened input: Prepare, then
+// Prepared.Run. It never panics on bad input and always returns an Outcome: a failed fetch
+// is data in the workbook, and only bad input, refused credentials, an interruption or a
+// file that cannot be written change the Status. progress may be nil.
 func Run(ctx context.Context, c Config, in io.Reader, log zerolog.Logger, progress Progress) Outcome {
-	r := &run{c: &c, log: log, progress: progress, started: time.Now().UTC()}
-	if r.progress == nil {
-		r.progress = noProgress{}
+	p, out := Prepare(ctx, c, in, log)
+	if p == nil {
+		return out
 	}
+	return p.Run(ctx, progress)
+}
+
+// Prepared is a run whose input was read and whose files were checked: nothing was
+// requested and nothing written yet. Call Run or Check, or Close to give it up.
+type Prepared struct{ r *run }
+
+// Prepare does everything that can be checked before the first request: bad input, an
+// unwritable output folder or a foreign journal end the run (Status BadInput, or Incomplete
+// when ctx ended while the input was read) with nothing requested and nothing written. It
+// returns a nil Prepared and the Outcome when the run must stop.
+func Prepare(ctx context.Context, c Config, in io.Reader, log zerolog.Logger) (*Prepared, Outcome) {
+	r := &run{c: &c, log: log, progress: noProgress{}, started: time.Now().UTC()}
 	if err := r.prepare(ctx, in); err != nil {
 		if ctx.Err() != nil {
 			log.Warn().Err(err).Msg("interrupted before any request: nothing written")
-			return Outcome{Status: Incomplete, Err: err}
+			out := Outcome{Status: Incomplete, Err: err}
+			out.Summary.Facts.Reason = "interrupted"
+			r.writeMetrics(&out)
+			return nil, out
 		}
-		return Outcome{Status: BadInput, Err: err}
+		return nil, Outcome{Status: BadInput, Err: err}
+	}
+	return &Prepared{r: r}, Outcome{}
+}
+
+// Batch is the input as read.
+func (p *Prepared) Batch() *input.Batch { return p.r.batch }
+
+// Run asks the API for every id and writes the files. progress may be nil.
+func (p *Prepared) Run(ctx context.Context, progress Progress) Outcome {
+	r := p.r
+	if progress != nil {
+		r.progress = progress
 	}
 	defer r.close()
+	if err := r.openJournal(); err != nil {
+		// Checked by Prepare: only a file changed since, or a full disk, gets here.
+		r.log.Error().Err(err).Msg("journal")
+		return r.finish(ctx, err)
+	}
 	runErr := r.fetch(ctx)
 	return r.finish(ctx, runErr)
 }
+
+// Close gives up a prepared run that will not Run.
+func (p *Prepared) Close() { p.r.close() }
 
 // run is the state of one Run between its phases.
 type run struct {
@@ -134,9 +170,7 @@ type noProgress struct{}
 func (noProgress) Start(int)          {}
 func (noProgress) Answer(recon.Class) {}
 
-// prepare does everything that can be checked before the first request: bad input, an
-// unwritable output folder or a foreign journal end the run with nothing requested and
-// nothing written.
+// prepare reads the input and checks the files the run will write, writing none.
 func (r *run) prepare(ctx context.Context, in io.Reader) error {
 	b, err := readInput(ctx, in, r.c.inputOptions())
 	if err != nil {
@@ -147,13 +181,32 @@ func (r *run) prepare(ctx context.Context, in io.Reader) error {
 		return err
 	}
 	if r.c.Journal != "" {
-		j, err := journal.Open(r.c.Journal, r.c.PII)
-		if err != nil {
+		if err := journal.Check(r.c.Journal); err != nil {
 			return err
 		}
-		r.journal = j
-		if j.Torn > 0 {
-			r.log.Warn().Int("lines", j.Torn).Str("journal", r.c.Journal).Msg("journal: unreadable lines skipped")
+	}
+	return nil
+}
+
+// openJournal opens the journal, if the run keeps one, and says what of it cannot be used.
+func (r *run) openJournal() error {
+	if r.c.Journal == "" {
+		return nil
+	}
+	j, err := journal.Open(r.c.Journal, journal.Options{PII: r.c.PII, API: r.c.api(), Perm: r.c.fileMode()})
+	if err != nil {
+		return err
+	}
+	r.journal = j
+	if j.Torn > 0 {
+		r.log.Warn().Int("lines", j.Torn).Str("journal", r.c.Journal).Msg("journal: unreadable lines skipped")
+	}
+	if j.Foreign > 0 {
+		ev := r.log.Warn().Int("answers", j.Foreign).Str("journal", r.c.Journal)
+		if j.ForeignAPI != "" {
+			ev.Str("their_api", j.ForeignAPI).Msg("journal: answers from another API are not reused")
+		} else {
+			ev.Msg("journal: answers recorded before the journal named its API are not reused")
 		}
 	}
 	return nil

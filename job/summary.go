@@ -19,7 +19,8 @@ type RunSummary struct {
 	Complete   bool           `json:"complete"`
 	Reason     string         `json:"reason,omitempty"`
 	ExitCode   int            `json:"exit_code"`
-	Workbook   string         `json:"workbook,omitempty"`
+	Workbook   string         `json:"workbook,omitempty"` // empty when it was not written
+	Error      string         `json:"error,omitempty"`    // why a file could not be written
 	Counts     map[string]int `json:"counts"`
 	Results    int            `json:"results"`
 	Rows       int            `json:"rows"`
@@ -71,9 +72,9 @@ func NewRunSummary(s *report.Summary, exitCode int, workbook string) RunSummary 
 	}
 }
 
-// WriteSummaryJSON writes the run summary as indented JSON.
-func WriteSummaryJSON(w io.Writer, s *report.Summary, exitCode int, workbook string) error {
+// Write writes the run summary as indented JSON.
+func (rs *RunSummary) Write(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(NewRunSummary(s, exitCode, workbook))
+	return enc.Encode(rs)
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -29,6 +30,8 @@ import (
 type Journal struct {
 	f     *os.File
 	mode  pii.Mode
+	api   string           // the API base URL this run asks
+	seg   string           // the API of the lines being loaded, from the last header line ("" = none)
 	final map[string]int64 // id -> offset of its latest final line
 
 	mu    sync.Mutex
@@ -43,6 +46,11 @@ type Journal struct {
 
 	// Torn counts the unreadable lines skipped while loading (a torn last line after kill -9).
 	Torn int
+	// Foreign counts the final answers loaded that came from another API base URL (or from
+	// a journal that did not record one): they are not reused.
+	Foreign int
+	// ForeignAPI is the other base URL, when there was one.
+	ForeignAPI string
 	// Lines counts the lines loaded.
 	Lines int
 }
@@ -53,15 +61,36 @@ const journalSyncEvery = time.Second
 // errNotJournal refuses a file that is not a vxrecon journal.
 var errNotJournal = errors.New("not a vxrecon journal (JSON lines of answers); refusing to append to it")
 
+// Options say how a run uses its journal.
+type Options struct {
+	// PII is the run's -pii: what Append keeps of personal fields and what Lookup may reuse.
+	PII pii.Mode
+	// API is the base URL the run asks. The journal records it in a header line before the
+	// run's answers, and reuses only answers recorded under the same one: another API's
+	// FAIL must not stand under this run's host.
+	API string
+	// Perm is the mode of a journal Open creates, and given to an existing one; 0 = 0600.
+	Perm os.FileMode
+}
+
+// header is the line that starts each run's answers in a journal.
+type header struct {
+	Journal int    `json:"vxrecon_journal"` // the format, 1
+	API     string `json:"api"`
+}
+
 // Open opens or creates the journal at path and indexes its final answers. A torn last line
-// (the process died mid-write) is cut off so that new lines start clean. mode is the run's
-// -pii: what Append keeps of personal fields and what Lookup may reuse.
-func Open(path string, mode pii.Mode) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+// (the process died mid-write) is cut off so that new lines start clean.
+func Open(path string, opt Options) (*Journal, error) {
+	perm := opt.Perm
+	if perm == 0 {
+		perm = 0o600
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, perm)
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
-	j := &Journal{f: f, mode: mode, final: make(map[string]int64), done: make(chan struct{})}
+	j := &Journal{f: f, mode: opt.PII, api: opt.API, final: make(map[string]int64), done: make(chan struct{})}
 	end, err := j.load()
 	if err != nil {
 		f.Close()
@@ -75,10 +104,53 @@ func Open(path string, mode pii.Mode) (*Journal, error) {
 		f.Close()
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
 	j.w = bufio.NewWriterSize(f, 256<<10)
+	if j.seg != j.api || end == 0 {
+		line, _ := json.Marshal(header{Journal: 1, API: j.api})
+		j.w.Write(append(line, '\n'))
+		j.dirty = true
+	}
 	j.wg.Add(1)
 	go j.syncLoop()
 	return j, nil
+}
+
+// Check tells, changing nothing, whether Open would refuse the file at path as not a
+// journal (so a run can say so before its first request). A missing file is fine: Open
+// creates it.
+func Check(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open journal: %w", err)
+	}
+	defer f.Close()
+	// The first line decides; a journal's lines are bounded (a session keeps at most about
+	// recon.MaxSessionText), so a first line longer than this is not one.
+	first, err := bufio.NewReaderSize(io.LimitReader(f, 4<<20), 64<<10).ReadBytes('\n')
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("journal %s: %w", path, err)
+	}
+	if len(bytes.TrimSpace(first)) == 0 {
+		return nil
+	}
+	j := &Journal{final: map[string]int64{}}
+	if first[len(first)-1] != '\n' {
+		if !bytes.HasPrefix(first, []byte(`{"id":`)) && !bytes.HasPrefix(first, []byte(`{"vxrecon_journal":`)) {
+			return fmt.Errorf("journal %s: %w", path, errNotJournal)
+		}
+		return nil // a torn only line, cut off by Open
+	}
+	if err := j.index(first, 0); err != nil {
+		return fmt.Errorf("journal %s: %w", path, err)
+	}
+	return nil
 }
 
 // load indexes every complete line and returns the offset just past the last complete line.
@@ -103,7 +175,7 @@ func (j *Journal) load() (int64, error) {
 			off += int64(len(line))
 			end = off
 		} else if len(bytes.TrimSpace(line)) > 0 {
-			if off == 0 && !bytes.HasPrefix(line, []byte(`{"id":`)) {
+			if off == 0 && !bytes.HasPrefix(line, []byte(`{"id":`)) && !bytes.HasPrefix(line, []byte(`{"vxrecon_journal":`)) {
 				return 0, errNotJournal // one line that is not even the start of an answer
 			}
 			j.Torn++ // torn last line: dropped, and overwritten by the next append
@@ -124,6 +196,14 @@ func (j *Journal) index(line []byte, off int64) error {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return nil
 	}
+	if bytes.HasPrefix(line, []byte(`{"vxrecon_journal":`)) {
+		var h header
+		if err := json.Unmarshal(line, &h); err == nil && h.Journal > 0 {
+			j.seg = h.API
+			j.Lines++
+			return nil
+		}
+	}
 	var l recon.Result
 	if err := json.Unmarshal(line, &l); err != nil || l.ID == "" || !l.Class.Valid() {
 		if j.Lines == 0 {
@@ -134,7 +214,14 @@ func (j *Journal) index(line []byte, off int64) error {
 	}
 	j.Lines++
 	// A later non-final answer does not undo an earlier final one: PASS and FAIL do not change.
-	if l.Class.Final() {
+	switch {
+	case !l.Class.Final():
+	case j.seg != j.api:
+		j.Foreign++
+		if j.seg != "" {
+			j.ForeignAPI = j.seg
+		}
+	default:
 		j.final[l.ID] = off
 	}
 	return nil

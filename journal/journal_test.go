@@ -12,9 +12,12 @@ import (
 	"github.com/vxrecon/vxrecon/recon"
 )
 
+// testAPI is the base URL the journals of these tests record.
+const testAPI = "https://vx.example"
+
 func TestJournalResume(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "run.jsonl")
-	j, err := Open(path, pii.Full)
+	j, err := Open(path, Options{PII: pii.Full, API: testAPI})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,12 +54,12 @@ func TestJournalResume(t *testing.T) {
 	fmt.Fprint(f, `{"id":"f","class":"PA`)
 	f.Close()
 
-	j, err = Open(path, pii.Full)
+	j, err = Open(path, Options{PII: pii.Full, API: testAPI})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if j.Torn != 1 || j.Lines != 5 || j.Reusable() != 2 {
-		t.Fatalf("torn=%d lines=%d reusable=%d, want 1 5 2", j.Torn, j.Lines, j.Reusable())
+	if j.Torn != 1 || j.Lines != 6 || j.Reusable() != 2 { // a header line and 5 answers
+		t.Fatalf("torn=%d lines=%d reusable=%d, want 1 6 2", j.Torn, j.Lines, j.Reusable())
 	}
 	for _, tc := range []struct {
 		id   string
@@ -80,7 +83,7 @@ func TestJournalResume(t *testing.T) {
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
 	}
-	j, err = Open(path, pii.Full)
+	j, err = Open(path, Options{PII: pii.Full, API: testAPI})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +94,7 @@ func TestJournalResume(t *testing.T) {
 }
 
 func TestJournalOpenError(t *testing.T) {
-	_, err := Open(filepath.Join(t.TempDir(), "missing", "run.jsonl"), pii.Mask)
+	_, err := Open(filepath.Join(t.TempDir(), "missing", "run.jsonl"), Options{PII: pii.Mask})
 	if err == nil {
 		t.Fatal("want an error for a journal in a missing folder")
 	}
@@ -112,7 +115,7 @@ func TestJournalRefusesOtherFiles(t *testing.T) {
 			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			j, err := Open(path, pii.Full)
+			j, err := Open(path, Options{PII: pii.Full, API: testAPI})
 			if err == nil {
 				j.Close()
 				t.Fatal("want an error")
@@ -125,7 +128,7 @@ func TestJournalRefusesOtherFiles(t *testing.T) {
 	// A journal torn on its very first line is still a journal.
 	path := filepath.Join(t.TempDir(), "torn.jsonl")
 	os.WriteFile(path, []byte(`{"id":"a","cla`), 0o600)
-	j, err := Open(path, pii.Full)
+	j, err := Open(path, Options{PII: pii.Full, API: testAPI})
 	if err != nil {
 		t.Fatalf("torn first line: %v", err)
 	}
@@ -153,7 +156,7 @@ func TestJournalPersonalData(t *testing.T) {
 	} {
 		t.Run(string(tc.kept), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "run.jsonl")
-			j, err := Open(path, tc.kept)
+			j, err := Open(path, Options{PII: tc.kept, API: testAPI})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +178,7 @@ func TestJournalPersonalData(t *testing.T) {
 				t.Errorf("journal kept under %s holds the full name: %s", tc.kept, raw)
 			}
 			for mode, want := range tc.reusedBy {
-				j, err := Open(path, mode)
+				j, err := Open(path, Options{PII: mode, API: testAPI})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -189,5 +192,68 @@ func TestJournalPersonalData(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestJournalKnowsItsAPI: answers recorded against one base URL are not reused against
+// another (nor from a journal that did not record one), and a run against a new API starts
+// its own segment, so the old answers stay where they were.
+func TestJournalKnowsItsAPI(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.jsonl")
+	other := "https://other.example"
+	write := func(api string, rs ...recon.Result) {
+		t.Helper()
+		j, err := Open(path, Options{PII: pii.Mask, API: api})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rs {
+			if err := j.Append(&rs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := j.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(testAPI, recon.Result{ID: "a", Class: recon.Pass, Attempts: 1})
+	write(other, recon.Result{ID: "b", Class: recon.Fail, Attempts: 1})
+	write(testAPI, recon.Result{ID: "c", Class: recon.Fail, Attempts: 1})
+	for _, tc := range []struct {
+		api        string
+		reused     []string
+		foreign    int
+		foreignAPI string
+	}{
+		{testAPI, []string{"a", "c"}, 1, other},
+		{other, []string{"b"}, 2, testAPI},
+	} {
+		j, err := Open(path, Options{PII: pii.Mask, API: tc.api})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, id := range []string{"a", "b", "c"} {
+			if _, ok := j.Lookup(id); ok {
+				got = append(got, id)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.reused) || j.Foreign != tc.foreign || j.ForeignAPI != tc.foreignAPI {
+			t.Errorf("against %s: reused %v, foreign %d (%s); want %v, %d (%s)", tc.api, got, j.Foreign, j.ForeignAPI, tc.reused, tc.foreign, tc.foreignAPI)
+		}
+		j.Close()
+	}
+	// A journal written before it recorded its API: nothing is reused, and it says why.
+	old := filepath.Join(t.TempDir(), "old.jsonl")
+	if err := os.WriteFile(old, []byte(`{"id":"a","class":"PASS","attempts":1}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, err := Open(old, Options{PII: pii.Mask, API: testAPI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if _, ok := j.Lookup("a"); ok || j.Foreign != 1 || j.ForeignAPI != "" {
+		t.Errorf("old journal: reused %v, foreign %d %q", ok, j.Foreign, j.ForeignAPI)
 	}
 }

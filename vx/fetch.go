@@ -415,3 +415,25 @@ func (c *Client) transportErr(actx context.Context, err error) error {
 	}
 	return &transportError{reason: "connection error: " + clip(err.Error(), maxReason)}
 }
+
+// CheckCredentials tries the credentials with as little as possible: with OAuth2 it fetches
+// one token and sends nothing to the API; with a static token it sends one request, for id
+// (nothing when id is ""), without retries. Any answer but 401 or 403 means the token was
+// taken. It returns the *AuthError of a refusal, or why the check could not be made.
+func (c *Client) CheckCredentials(ctx context.Context, id string) error {
+	b, err := c.tokens.get(ctx)
+	if err != nil || c.tokens.cc != nil || id == "" {
+		return err
+	}
+	r, _, err := c.attempt(ctx, id, b)
+	c.stats.answer(r.HTTPStatus)
+	var ae *AuthError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var te *transportError
+	if errors.As(err, &te) {
+		return errors.New(c.scrubText(te.Error()))
+	}
+	return nil
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"io"
+
+	"github.com/vxrecon/vxrecon/job"
+)
+
+func cmdCheck(ctx context.Context, args []string, e *env) int {
+	return runOrCheck(ctx, "check", args, e)
+}
+
+// checkJob does everything run does before its first request, then tries the credentials
+// (one token fetch, or one request with a static token) and says what a run would do. It
+// writes no file.
+func checkJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr error, e *env) int {
+	log := newLogger(e.stderr, o.LogFormat, o.LogLevel, isTerminal(e.stderr))
+	p, out := job.Prepare(ctx, c, in, log)
+	if p == nil {
+		if out.Status == job.BadInput {
+			return usageError(e, "check", out.Err)
+		}
+		return out.Status.ExitCode()
+	}
+	if credErr != nil {
+		p.Close()
+		return usageError(e, "check", credErr)
+	}
+	out = p.Check(ctx, e.stdout)
+	if out.Status == job.BadInput {
+		return usageError(e, "check", out.Err)
+	}
+	return out.Status.ExitCode()
+}

@@ -1,0 +1,67 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vxrecon/vxrecon/vx"
+)
+
+// Check tries the credentials of a prepared run (one token fetch, or one request for the
+// first valid id with a static token) and writes on w what the run would do. It writes no
+// file. The Outcome's Status is Done, Refused, or Incomplete when the API or the token
+// endpoint could not be reached.
+func (p *Prepared) Check(ctx context.Context, w io.Writer) Outcome {
+	r := p.r
+	defer r.close()
+	c, b := r.c, r.batch
+	fmt.Fprintf(w, "input %s: %d rows, %d ids, %d duplicate lines, %d invalid rows", c.InputName, b.Rows, len(b.Records), b.Duplicates, len(b.Invalid))
+	if b.Amount != "" {
+		fmt.Fprintf(w, ", amounts in %q", b.Amount)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "would ask %s for %d ids, %d at a time, and write %s\n", apiHost(c.BaseURL), len(b.Records), c.Concurrency, strings.Join(r.outputs(), ", "))
+	client, err := vx.New(r.clientConfig())
+	if err != nil {
+		return Outcome{Status: BadInput, Err: err}
+	}
+	first := ""
+	if len(b.Records) > 0 {
+		first = b.Records[0].ID
+	}
+	what := "one token from " + c.AuthURL
+	if c.ClientID == "" {
+		what = "one request for " + first
+		if first == "" {
+			what = "nothing (no id to try the token with)"
+		}
+	}
+	err = client.CheckCredentials(ctx, first)
+	var ae *vx.AuthError
+	switch {
+	case errors.As(err, &ae):
+		fmt.Fprintf(w, "credentials: refused (%s)\n", ae)
+		return Outcome{Status: Refused, Err: ae}
+	case err != nil:
+		fmt.Fprintf(w, "credentials: not checked: %s\n", err)
+		return Outcome{Status: Incomplete, Err: err}
+	}
+	fmt.Fprintf(w, "credentials: accepted (%s)\n", what)
+	return Outcome{Status: Done}
+}
+
+// outputs names the files a run writes.
+func (r *run) outputs() []string {
+	out := []string{"workbook " + r.c.Out}
+	for _, f := range []struct{ what, path string }{
+		{"journal", r.c.Journal}, {"summary", r.c.SummaryJSON}, {"metrics", r.c.MetricsFile},
+	} {
+		if f.path != "" {
+			out = append(out, f.what+" "+f.path)
+		}
+	}
+	return out
+}
