@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -22,6 +24,13 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("VXRECON_TEST_AS_MAIN") == "1" {
 		os.Args = append([]string{"vxrecon"}, strings.Fields(os.Getenv("VXRECON_TEST_ARGS"))...)
+		if n, err := strconv.ParseUint(os.Getenv("VXRECON_TEST_FSIZE"), 10, 64); err == nil {
+			// A full disk, as far as this process can tell: no file grows past n bytes.
+			signal.Ignore(syscall.SIGXFSZ)
+			if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				panic(err)
+			}
+		}
 		main()
 		return
 	}

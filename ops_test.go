@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vxrecon/vxrecon/sim"
+)
+
+// runSummary is what the tests read of -summary-json.
+type runSummary struct {
+	Counts     map[string]int `json:"counts"`
+	ExitCode   int            `json:"exit_code"`
+	Results    int            `json:"results"`
+	Duplicates int            `json:"duplicates"`
+	Invalid    int            `json:"invalid"`
+	Complete   bool           `json:"complete"`
+	Workbook   string         `json:"workbook"`
+	Error      string         `json:"error"`
+	Finished   time.Time      `json:"finished"`
+}
+
+func readSummary(t *testing.T, path string) runSummary {
+	t.Helper()
+	var s runSummary
+	if err := json.Unmarshal([]byte(readText(t, path)), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// readMetrics reads a Prometheus text file into sample → value, checking that every family
+// has its HELP and TYPE.
+func readMetrics(t *testing.T, path string) map[string]float64 {
+	t.Helper()
+	m := map[string]float64{}
+	help, typ := map[string]bool{}, map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(readText(t, path)))
+	for sc.Scan() {
+		line := sc.Text()
+		if f := strings.Fields(line); len(f) >= 3 && f[0] == "#" {
+			switch f[1] {
+			case "HELP":
+				help[f[2]] = true
+			case "TYPE":
+				typ[f[2]] = true
+			}
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		m[line[:i]] = v
+		name, _, _ := strings.Cut(line[:i], "{")
+		if !help[name] || !typ[name] {
+			t.Errorf("%s has no HELP or TYPE before it", name)
+		}
+	}
+	return m
+}
+
+// TestFilesModeMetricsAndDates: -file-mode sets the mode of every file written, {date} and
+// {yesterday} name them, and the metrics file says what the summary JSON says.
+func TestFilesModeMetricsAndDates(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 30, sim.CasePass, sim.CaseFail, sim.CaseNotFound, sim.CaseFlaky, sim.CaseServerError)
+	today, yesterday := time.Now().Format(time.DateOnly), time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_FILE_MODE": "0640"},
+		"run", "-input", in, "-base-url", srv.URL, "-retries", "2",
+		"-out", filepath.Join(dir, "r-{yesterday}.xlsx"), "-journal", filepath.Join(dir, "j-{date}.jsonl"),
+		"-summary-json", filepath.Join(dir, "s-{date}.json"), "-metrics-file", filepath.Join(dir, "vxrecon.prom"))
+	if inv.code != exitIncomplete { // six ids end as errors, -max-error-rate 0
+		t.Fatalf("exit %d\n%s", inv.code, inv.stderr)
+	}
+	written := []string{"r-" + yesterday + ".xlsx", "j-" + today + ".jsonl", "s-" + today + ".json", "vxrecon.prom"}
+	for _, name := range written {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || fi.Mode().Perm() != 0o640 {
+			t.Errorf("%s: %v %v, want mode 0640", name, fi, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != len(written)+1 {
+		t.Errorf("folder holds %d files, want the input and %d", len(entries), len(written))
+	}
+	s := readSummary(t, filepath.Join(dir, "s-"+today+".json"))
+	m := readMetrics(t, filepath.Join(dir, "vxrecon.prom"))
+	for class, n := range s.Counts {
+		if got := m[`vxrecon_results{class="`+class+`"}`]; got != float64(n) {
+			t.Errorf("vxrecon_results %s = %v, summary says %d", class, got, n)
+		}
+	}
+	for name, want := range map[string]float64{
+		"vxrecon_ids": float64(s.Results), "vxrecon_duplicates": float64(s.Duplicates),
+		"vxrecon_invalid_rows": float64(s.Invalid), "vxrecon_last_run_exit_code": float64(s.ExitCode),
+		"vxrecon_last_run_complete": 1, `vxrecon_requests_total{code="404"}`: 6,
+		`vxrecon_requests_total{code="500"}`: 6*3 + 6*2, "vxrecon_retries_total": 6*2 + 6*2,
+	} {
+		if m[name] != want {
+			t.Errorf("%s = %v, want %v", name, m[name], want)
+		}
+	}
+	if ts := m["vxrecon_last_run_timestamp_seconds"]; time.Since(time.UnixMilli(int64(ts*1000))) > time.Minute {
+		t.Errorf("last run timestamp %v", ts)
+	}
+}
+
+// TestCheck: check does what run does before its first request and tries the credentials
+// with at most one request (or one token), writing nothing.
+func TestCheck(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken, ClientID: "cid", ClientSecret: "csecret"})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 20, sim.CasePass)
+	out := filepath.Join(dir, "r.xlsx")
+	args := []string{"check", "-input", in, "-out", out, "-base-url", srv.URL, "-auth-url", srv.URL + "/oauth/token",
+		"-journal", filepath.Join(dir, "j.jsonl"), "-summary-json", filepath.Join(dir, "s.json"), "-metrics-file", filepath.Join(dir, "m.prom")}
+	for _, tc := range []struct {
+		name           string
+		vars           map[string]string
+		code           int
+		requests       int64
+		tokens         int
+		stdout, stderr string
+	}{
+		{"static token", map[string]string{"VXRECON_TOKEN": testToken}, exitOK, 1, 0, "credentials: accepted (one request for sim-pass-000000)", ""},
+		{"wrong token", map[string]string{"VXRECON_TOKEN": "wrong-token"}, exitAuth, 1, 0, "credentials: refused", ""},
+		{"oauth", map[string]string{"VXRECON_CLIENT_ID": "cid", "VXRECON_CLIENT_SECRET": "csecret"}, exitOK, 0, 1, "credentials: accepted (one token", ""},
+		{"oauth refused", map[string]string{"VXRECON_CLIENT_ID": "cid", "VXRECON_CLIENT_SECRET": "wrong-secret"}, exitAuth, 0, 0, "credentials: refused", ""},
+		{"no credentials", nil, exitUsage, 0, 0, "", "no credentials"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.Reset()
+			inv := runCLI(t, context.Background(), tc.vars, args...)
+			if inv.code != tc.code || srv.Requests() != tc.requests || srv.TokensIssued() != tc.tokens {
+				t.Errorf("exit %d, %d requests, %d tokens; want %d, %d, %d\n%s%s", inv.code, srv.Requests(), srv.TokensIssued(),
+					tc.code, tc.requests, tc.tokens, inv.stdout, inv.stderr)
+			}
+			if !strings.Contains(inv.stdout, tc.stdout) || !strings.Contains(inv.stderr, tc.stderr) {
+				t.Errorf("stdout %q, stderr %q; want %q, %q", inv.stdout, inv.stderr, tc.stdout, tc.stderr)
+			}
+			if tc.code != exitUsage && !strings.Contains(inv.stdout, "input ids.csv: 20 rows, 20 ids, 0 duplicate lines, 0 invalid rows") {
+				t.Errorf("stdout does not describe the input: %q", inv.stdout)
+			}
+			secretsAbsent(t, []string{testToken, "csecret", "wrong-secret", "wrong-token"}, inv.stdout, inv.stderr)
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("check wrote files: %v", entries)
+			}
+		})
+	}
+}
+
+// TestJournalOfAnotherAPI: a journal written against one API is not reused against another;
+// a warning says why, and the other API is asked for every id.
+func TestJournalOfAnotherAPI(t *testing.T) {
+	a, b := startSim(t, sim.Options{Token: testToken}), startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 10, sim.CasePass, sim.CaseFail)
+	jr := filepath.Join(dir, "run.jsonl")
+	vars := map[string]string{"VXRECON_TOKEN": testToken}
+	run := func(srv *sim.Server) invocation {
+		return runCLI(t, context.Background(), vars, "run", "-input", in, "-out", filepath.Join(dir, "r.xlsx"), "-base-url", srv.URL, "-journal", jr)
+	}
+	if inv := run(a); inv.code != exitOK {
+		t.Fatalf("exit %d\n%s", inv.code, inv.stderr)
+	}
+	inv := run(b)
+	if inv.code != exitOK || b.Requests() != 10 {
+		t.Errorf("against another API: exit %d, %d requests, want every id asked\n%s", inv.code, b.Requests(), inv.stderr)
+	}
+	if !strings.Contains(inv.stderr, "journal: answers from another API are not reused") || !strings.Contains(inv.stderr, a.URL) {
+		t.Errorf("no warning naming the other API:\n%s", inv.stderr)
+	}
+	a.Reset()
+	if inv := run(a); inv.code != exitOK || a.Requests() != 0 {
+		t.Errorf("against the first API again: %d requests, want none (its answers are final)", a.Requests())
+	}
+}
+
+// TestNoCredentialLeavesForAnotherPlace: a server that echoes the token into every text of its
+// answers gets it into no file, and a token endpoint that redirects is refused (exit 3) with
+// the secret sent nowhere else.
+func TestNoCredentialLeavesForAnotherPlace(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 6, sim.CaseEcho, sim.CaseRedirect)
+	out, jr := filepath.Join(dir, "r.xlsx"), filepath.Join(dir, "run.jsonl")
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken},
+		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-journal", jr, "-pii", "full", "-max-error-rate", "1")
+	if inv.code != exitOK {
+		t.Fatalf("exit %d\n%s", inv.code, inv.stderr)
+	}
+	book := unzipText(t, out)
+	secretsAbsent(t, []string{testToken}, book, readText(t, jr), inv.stderr, inv.stdout)
+	if !strings.Contains(book, "[redacted]") || !strings.Contains(book, "unexpected redirect to elsewhere.invalid") {
+		t.Error("the workbook shows neither the redaction nor the refused redirect")
+	}
+
+	var elsewhere, posted int
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere++
+		r.ParseForm()
+		if r.PostForm.Get("client_secret") != "" {
+			posted++
+		}
+	}))
+	t.Cleanup(other.Close)
+	auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/oauth/token", http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(auth.Close)
+	srv.Reset()
+	inv = runCLI(t, context.Background(), map[string]string{"VXRECON_CLIENT_ID": "cid", "VXRECON_CLIENT_SECRET": "s3cret-value"},
+		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-auth-url", auth.URL+"/oauth/token")
+	if inv.code != exitAuth || elsewhere != 0 || posted != 0 || srv.Requests() != 0 {
+		t.Errorf("exit %d, %d requests elsewhere (%d with the secret), %d to the API\n%s", inv.code, elsewhere, posted, srv.Requests(), inv.stderr)
+	}
+	if !strings.Contains(inv.stderr, "unexpected redirect to 127.0.0.1") {
+		t.Errorf("stderr does not name the redirect:\n%s", inv.stderr)
+	}
+	secretsAbsent(t, []string{"s3cret-value"}, inv.stderr, inv.stdout)
+}
+
+// leftovers lists the temporary files of WriteAtomic in dir.
+func leftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, ".vxrecon-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestSecondSignalCleansUp: a second SIGINT while the workbook is being written ends the
+// process at once, and its temporary file is gone.
+func TestSecondSignalCleansUp(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 20000, sim.CasePass)
+	out := filepath.Join(dir, "r.xlsx")
+	cmd, _, stderr := startChild(t, map[string]string{"VXRECON_TOKEN": testToken},
+		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-concurrency", "16")
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(leftovers(t, dir)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if len(leftovers(t, dir)) == 0 {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the workbook was never being written\n%s", stderr)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(20 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitIncomplete || strings.Contains(stderr.String(), `"message":"done"`) {
+		t.Fatalf("exit %d (%v), want 1 before the run was done\n%s", code, err, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a workbook was written: %v", err)
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("left behind: %v", l)
+	}
+}
+
+// TestDiskFull: when the workbook cannot be written (no file may grow past 48 KiB, as on a
+// full disk), the run exits 1, leaves no temporary file, and the summary JSON says why.
+func TestDiskFull(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 2000, sim.CasePass)
+	out, sj := filepath.Join(dir, "r.xlsx"), filepath.Join(dir, "s.json")
+	cmd, _, stderr := startChild(t, map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_TEST_FSIZE": strconv.Itoa(48 << 10)},
+		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-summary-json", sj)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitIncomplete {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a workbook was written: %v", err)
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("left behind: %v", l)
+	}
+	s := readSummary(t, sj)
+	if s.ExitCode != 1 || s.Workbook != "" || !strings.Contains(s.Error, "file too large") {
+		t.Errorf("summary JSON: %+v", s)
+	}
+}
