@@ -235,7 +235,7 @@ func TestNoCredentialLeavesForAnotherPlace(t *testing.T) {
 // leftovers lists the temporary files of WriteAtomic in dir.
 func leftovers(t *testing.T, dir string) []string {
 	t.Helper()
-	m, err := filepath.Glob(filepath.Join(dir, ".vxrecon-*"))
+	m, err := filepath.Glob(filepath.Join(dir, ".vxrecon-[0-9]*.tmp"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func leftovers(t *testing.T, dir string) []string {
 func TestSecondSignalCleansUp(t *testing.T) {
 	srv := startSim(t, sim.Options{Token: testToken})
 	dir := t.TempDir()
-	in := writeIDs(t, dir, 20000, sim.CasePass)
+	in := writeIDs(t, dir, 40000, sim.CasePass)
 	out := filepath.Join(dir, "r.xlsx")
 	cmd, _, stderr := startChild(t, map[string]string{"VXRECON_TOKEN": testToken},
 		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-concurrency", "16")
@@ -260,8 +260,11 @@ func TestSecondSignalCleansUp(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("the workbook was never being written\n%s", stderr)
 	}
+	// The first asks for a clean stop (the fetching is over anyway); the second, a moment
+	// later (two signals sent at once may arrive as one), ends the process in the middle of
+	// the write.
 	cmd.Process.Signal(syscall.SIGINT)
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(2 * time.Millisecond)
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != exitIncomplete || strings.Contains(stderr.String(), `"message":"done"`) {

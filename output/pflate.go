@@ -47,9 +47,9 @@ func putChunk(b []byte) {
 	pflateBufs.Put(&b)
 }
 
-func newPflateWriter(w io.Writer) (io.WriteCloser, error) {
+func newPflate(w io.Writer) *pflateWriter {
 	n := max(runtime.GOMAXPROCS(0), 1)
-	return &pflateWriter{w: w, max: n + 1, buf: getChunk()}, nil
+	return &pflateWriter{w: w, max: n + 1, buf: getChunk()}
 }
 
 func (p *pflateWriter) Write(b []byte) (int, error) {
@@ -106,23 +106,36 @@ func (p *pflateWriter) writeOldest() error {
 	return p.err
 }
 
-// Close deflates what is left, writes every chunk and the final block. It does not close the
-// underlying writer.
-func (p *pflateWriter) Close() error {
+// Flush deflates what is buffered and writes every chunk, each ended by a sync flush, but no
+// final block: more deflate data may follow, from this writer or another.
+func (p *pflateWriter) Flush() error {
 	if len(p.buf) > 0 {
 		if err := p.submit(); err != nil {
 			return err
 		}
-	} else {
-		putChunk(p.buf)
 	}
-	p.buf = nil
 	for len(p.pending) > 0 {
 		_ = p.writeOldest() // after an error, still collect every chunk in flight
 	}
-	if p.err != nil {
-		return p.err
+	return p.err
+}
+
+// abandon waits for the chunks in flight and drops them: the stream will not be used.
+func (p *pflateWriter) abandon() {
+	for _, done := range p.pending {
+		<-done
 	}
+	p.pending = nil
+}
+
+// Close deflates what is left, writes every chunk and the final block. It does not close the
+// underlying writer.
+func (p *pflateWriter) Close() error {
+	if err := p.Flush(); err != nil {
+		return err
+	}
+	putChunk(p.buf)
+	p.buf = nil
 	fw := pflateWriters.Get().(*flate.Writer)
 	fw.Reset(p.w)
 	p.err = fw.Close() // an empty final block

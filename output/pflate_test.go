@@ -25,7 +25,7 @@ func TestPflateRoundTrip(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%d", name, n), func(t *testing.T) {
 				in := src[:n]
 				var out bytes.Buffer
-				w, _ := newPflateWriter(&out)
+				w := newPflate(&out)
 				// uneven writes, so chunks are cut inside a write too
 				for rest := in; len(rest) > 0; {
 					k := min(len(rest), 1+rng.IntN(300000))
@@ -63,7 +63,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 }
 
 func TestPflateWriteError(t *testing.T) {
-	w, _ := newPflateWriter(&failAfter{n: 1})
+	w := newPflate(&failAfter{n: 1})
 	data := bytes.Repeat([]byte("x"), 10*pflateChunk)
 	_, werr := w.Write(data)
 	cerr := w.Close()

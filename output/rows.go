@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"math"
@@ -15,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -275,12 +277,24 @@ func bstrMarshal(s string) string {
 	return result.String()
 }
 
-// rowsFile holds the data rows of one sheet part until the workbook is saved.
+// rowsFile holds the data rows of one sheet part until the workbook is saved, already
+// deflated: the temporary disk a run needs is about the size of the workbook, not of its XML
+// (seven times more), and saving the workbook copies the rows instead of compressing them.
 type rowsFile struct {
 	f       *os.File
-	bw      *bufio.Writer
+	bw      *bufio.Writer // the file's buffer, under the compressor
+	z       *pflateWriter // deflates the rows into bw, in sync-flushed blocks, never a final one
+	crc     uint32        // CRC-32 of the rows as XML, for the zip entry
+	n       int64         // bytes of XML
 	spliced bool
 	dim     string // the part's used range, e.g. A1:W1001; the StreamWriter wrote A1
+}
+
+// Write appends rows XML to the part.
+func (p *rowsFile) Write(b []byte) (int, error) {
+	p.crc = crc32.Update(p.crc, crc32.IEEETable, b)
+	p.n += int64(len(b))
+	return p.z.Write(b)
 }
 
 // splicer keeps every part's rows file and the token of the markers.
@@ -314,7 +328,8 @@ func (sp *splicer) newPart() (*rowsFile, string, error) {
 		f.Close()
 		return nil, "", err
 	}
-	p := &rowsFile{f: f, bw: bufio.NewWriterSize(f, 64<<10)}
+	p := &rowsFile{f: f, bw: bufio.NewWriterSize(f, 256<<10)}
+	p.z = newPflate(p.bw)
 	sp.parts = append(sp.parts, p)
 	return p, sp.token + strconv.Itoa(len(sp.parts)-1), nil
 }
@@ -324,6 +339,7 @@ func (sp *splicer) close() error {
 	var errs []error
 	for _, p := range sp.parts {
 		if p.f != nil {
+			p.z.abandon()
 			errs = append(errs, p.f.Close())
 			p.f = nil
 		}
@@ -333,9 +349,10 @@ func (sp *splicer) close() error {
 }
 
 // spliceZip is the zip writer WriteTo gives excelize: entries go to a zip.Writer on the
-// destination, deflated at the fastest level on every core (pflateWriter: a workbook of a
-// million ids holds gigabytes of XML), and the marker row of each part is replaced by its
-// rows file.
+// destination, deflated at the fastest level on every core (pflateWriter), and a worksheet
+// entry that carries a marker row becomes one raw deflate entry: its head, the part's rows
+// as they were deflated during the run, and its tail, with the CRC combined from the three
+// (crc32Combine) and the sizes in a data descriptor, zip64 when they need it.
 type spliceZip struct {
 	zw  *zip.Writer
 	sp  *splicer
@@ -345,7 +362,7 @@ type spliceZip struct {
 
 func newSpliceZip(dst io.Writer, sp *splicer) *spliceZip {
 	zw := zip.NewWriter(dst)
-	zw.RegisterCompressor(zip.Deflate, newPflateWriter)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return newPflate(w), nil })
 	return &spliceZip{zw: zw, sp: sp}
 }
 
@@ -353,14 +370,11 @@ func (z *spliceZip) Create(name string) (io.Writer, error) {
 	if err := z.end(); err != nil {
 		return nil, err
 	}
-	w, err := z.zw.Create(name)
-	if err != nil {
-		return nil, err
-	}
 	if !strings.HasPrefix(name, "xl/worksheets/") {
-		return w, nil
+		return z.zw.Create(name)
 	}
-	z.cur = &spliceEntry{z: z, w: w}
+	// A worksheet waits until its marker row shows whether it is a streamed table.
+	z.cur = &spliceEntry{z: z, name: name}
 	return z.cur, nil
 }
 
@@ -373,16 +387,22 @@ func (z *spliceZip) Close() error {
 	return z.zw.Close()
 }
 
-// end writes what the current entry still holds back.
+// end finishes the current worksheet entry.
 func (z *spliceZip) end() error {
-	if z.cur == nil {
-		return z.err
-	}
 	e := z.cur
 	z.cur = nil
-	if len(e.pending) > 0 && z.err == nil {
-		_, z.err = e.w.Write(e.pending)
+	if e == nil || z.err != nil {
+		return z.err
 	}
+	if e.raw == nil { // no marker: an ordinary sheet, written as excelize made it
+		w, err := z.zw.Create(e.name)
+		if err == nil {
+			_, err = w.Write(e.pending)
+		}
+		z.err = err
+		return err
+	}
+	z.err = e.finish()
 	return z.err
 }
 
@@ -401,20 +421,28 @@ func (z *spliceZip) check() error {
 const maxPending = 64 << 20
 
 // spliceEntry is one worksheet entry being written: it holds bytes back until the marker row
-// went past (or cannot come any more), then passes everything through.
+// went past (or cannot come any more), then, for a streamed table, writes a raw entry.
 type spliceEntry struct {
 	z       *spliceZip
-	w       io.Writer
+	name    string
 	pending []byte
-	done    bool
+
+	// Set once the marker was found: the raw entry being written.
+	fh   *zip.FileHeader
+	raw  *countWriter  // the entry's compressed bytes
+	tail *pflateWriter // deflates what follows the rows
+	crc  uint32        // of the XML so far
+	n    int64         // bytes of XML so far
 }
 
 func (e *spliceEntry) Write(p []byte) (int, error) {
 	if e.z.err != nil {
 		return 0, e.z.err
 	}
-	if e.done {
-		if _, err := e.w.Write(p); err != nil {
+	if e.raw != nil {
+		e.crc = crc32.Update(e.crc, crc32.IEEETable, p)
+		e.n += int64(len(p))
+		if _, err := e.tail.Write(p); err != nil {
 			e.z.err = err
 			return 0, err
 		}
@@ -428,16 +456,14 @@ func (e *spliceEntry) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// splice replaces the marker row in pending by its part's rows, once the whole row is there.
+// splice, once the whole marker row is pending, starts the raw entry: the head deflated, then
+// the part's rows as they are on disk; what follows the marker row goes to the tail.
 func (e *spliceEntry) splice() error {
 	sp := e.z.sp
 	i := bytes.Index(e.pending, sp.prefix)
 	if i < 0 {
 		if len(e.pending) > maxPending {
-			e.done = true
-			_, err := e.w.Write(e.pending)
-			e.pending = nil
-			return err
+			return fmt.Errorf("worksheet %s: no rows marker in its first %d bytes", e.name, maxPending)
 		}
 		return nil
 	}
@@ -461,23 +487,77 @@ func (e *spliceEntry) splice() error {
 		head = bytes.Replace(head, []byte(`<dimension ref="A1"></dimension>`), dim, 1)
 		head = bytes.Replace(head, []byte(`<dimension ref="A1"/>`), dim, 1)
 	}
-	if _, err := e.w.Write(head); err != nil {
-		return err
-	}
-	if err := part.bw.Flush(); err != nil {
-		return err
-	}
-	if _, err := part.f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	if _, err := io.Copy(e.w, part.f); err != nil {
-		return err
-	}
 	after := rest[end+len("</row>"):]
-	e.done = true
-	_, err = e.w.Write(after)
 	e.pending = nil
+
+	e.fh = &zip.FileHeader{Name: e.name, Method: zip.Deflate, Flags: 0x8} // sizes in a data descriptor
+	e.fh.Modified = time.Now()
+	w, err := e.z.zw.CreateRaw(e.fh)
+	if err != nil {
+		return err
+	}
+	e.raw = &countWriter{w: w}
+	hz := newPflate(e.raw)
+	if _, err := hz.Write(head); err != nil {
+		return err
+	}
+	if err := hz.Flush(); err != nil {
+		return err
+	}
+	e.crc, e.n = crc32.ChecksumIEEE(head), int64(len(head))
+	if err := part.copyTo(e.raw); err != nil {
+		return err
+	}
+	e.crc = crc32Combine(e.crc, part.crc, part.n)
+	e.n += part.n
+	e.tail = newPflate(e.raw)
+	_, err = e.Write(after)
 	return err
+}
+
+// copyTo writes the part's deflated rows, all of them, ended by a sync flush.
+func (p *rowsFile) copyTo(w io.Writer) error {
+	if err := p.z.Flush(); err != nil {
+		return err
+	}
+	if err := p.bw.Flush(); err != nil {
+		return err
+	}
+	if _, err := p.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.Copy(w, p.f)
+	return err
+}
+
+// finish ends the raw entry: the tail's final block, and the sizes and CRC the data
+// descriptor and the central directory carry.
+func (e *spliceEntry) finish() error {
+	if err := e.tail.Close(); err != nil {
+		return err
+	}
+	fh := e.fh
+	fh.CRC32 = e.crc
+	fh.UncompressedSize64 = uint64(e.n)
+	fh.CompressedSize64 = uint64(e.raw.n)
+	fh.CompressedSize = uint32(min(fh.CompressedSize64, math.MaxUint32))
+	fh.UncompressedSize = uint32(min(fh.UncompressedSize64, math.MaxUint32))
+	if fh.CompressedSize64 >= math.MaxUint32 || fh.UncompressedSize64 >= math.MaxUint32 {
+		fh.ReaderVersion = 45 // zip64: archive/zip writes the 8-byte sizes and the extra field
+	}
+	return nil
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 var _ excelize.ZipWriter = (*spliceZip)(nil)

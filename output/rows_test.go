@@ -119,7 +119,7 @@ func TestSpliceZip(t *testing.T) {
 		p0, m0, _ := sp.newPart()
 		_, m1, _ := sp.newPart()
 		rows0 := strings.Repeat(`<row r="9"><c r="A9"><v>1</v></c></row>`, 5000)
-		p0.bw.WriteString(rows0)
+		p0.Write([]byte(rows0))
 		// p1 stays empty: a part without data rows.
 		markerRow := func(m string) string {
 			return `<row r="2"><c r="A2" t="inlineStr"><is><t>` + m + `</t></is></c></row>`
@@ -188,5 +188,65 @@ func TestSpliceZipRefusesUnknownMarker(t *testing.T) {
 	}
 	if z.check() == nil {
 		t.Error("check passed with a part never written")
+	}
+}
+
+// TestSpliceZip64 writes a sheet part of more than 4 GiB of XML, the most Excel's row limit
+// allows with wide rows, and reads it back: the raw entry's sizes need zip64. It takes tens of
+// seconds and gigabytes of temporary disk, so it runs only when VXRECON_BIG_TESTS=1, as CI
+// does in a step of its own (without the race detector, which would make it take an hour).
+func TestSpliceZip64(t *testing.T) {
+	if os.Getenv("VXRECON_BIG_TESTS") != "1" {
+		t.Skip("set VXRECON_BIG_TESTS=1 (CI does)")
+	}
+	dir := t.TempDir()
+	sp, err := newSplicer(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.close()
+	p, m, err := sp.newPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := []byte(`<row r="9"><c r="A9" t="inlineStr"><is><t>` + strings.Repeat("abcdefgh", 1000) + `</t></is></c></row>`)
+	const size = 4<<30 + 12345
+	for n := 0; n < size; n += len(row) {
+		if _, err := p.Write(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head := `<worksheet><sheetData>`
+	tail := `</sheetData></worksheet>`
+	f, err := os.Create(filepath.Join(dir, "big.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z := newSpliceZip(f, sp)
+	w, err := z.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+m+`</t></is></c></row>`+tail)
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	e := zr.File[0]
+	if e.UncompressedSize64 != uint64(p.n)+uint64(len(head)+len(tail)) || e.UncompressedSize64 < 4<<30 {
+		t.Fatalf("entry of %d bytes, wrote %d", e.UncompressedSize64, p.n)
+	}
+	rc, err := e.Open() // the zip reader checks the CRC at the end
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, rc)
+	if err != nil || uint64(n) != e.UncompressedSize64 {
+		t.Fatalf("read %d bytes: %v", n, err)
 	}
 }

@@ -115,7 +115,7 @@ func (s *sheet) write(b *rowBuf) error {
 	}
 	s.cur++
 	s.line = appendRow(s.line[:0], s.cur, b, s.cols)
-	if _, err := s.part.bw.Write(s.line); err != nil {
+	if _, err := s.part.Write(s.line); err != nil {
 		return fmt.Errorf("sheet %s row %d: %w", s.names[len(s.names)-1], s.cur, err)
 	}
 	return nil

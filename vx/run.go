@@ -146,6 +146,7 @@ func (r *runState) put(i int, res *recon.Result) error {
 	}
 	if err := r.deliver(i, res); err != nil {
 		r.deliverErr.CompareAndSwap(nil, &err)
+		r.stop(err)
 		return err
 	}
 	return nil
