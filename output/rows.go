@@ -540,7 +540,11 @@ func (e *spliceEntry) finish() error {
 	fh.CRC32 = e.crc
 	fh.UncompressedSize64 = uint64(e.n)
 	fh.CompressedSize64 = uint64(e.raw.n)
+	// A raw entry's data descriptor is written from the 32-bit fields when the sizes fit
+	// them (archive/zip fills them itself only for the entries it compresses).
+	//lint:ignore SA1019 archive/zip reads them for a raw entry's data descriptor
 	fh.CompressedSize = uint32(min(fh.CompressedSize64, math.MaxUint32))
+	//lint:ignore SA1019 as above
 	fh.UncompressedSize = uint32(min(fh.UncompressedSize64, math.MaxUint32))
 	if fh.CompressedSize64 >= math.MaxUint32 || fh.UncompressedSize64 >= math.MaxUint32 {
 		fh.ReaderVersion = 45 // zip64: archive/zip writes the 8-byte sizes and the extra field
