@@ -46,7 +46,7 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	c.Timeout = 5 * time.Second
 	c.Retries = 3
 	c.Token = demoToken
-	c.Backoff = job.Backoff{Min: 20 * time.Millisecond, Max: 500 * time.Millisecond, RetryAfterMax: 2 * time.Second}
+	c.Backoff = job.Backoff{Min: 20 * time.Millisecond, Max: 500 * time.Millisecond, RetryAfterMax: 250 * time.Millisecond}
 	c.Version, _, _ = buildVersion()
 	if err := c.Validate(); err != nil {
 		return usageError(e, "demo", err)

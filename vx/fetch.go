@@ -50,6 +50,7 @@ type try struct {
 	r          recon.Result // the last attempt's result
 	err        error        // the last attempt's failure, nil for an answer
 	retryAfter string       // the last answer's Retry-After
+	rateHint   float64      // the request rate a 429's RateLimit headers allow, 0 if none
 	lastStatus int          // the last status code seen, kept across transport failures
 	retries    int          // retries made (renewals of a refused token not counted)
 }
@@ -84,9 +85,9 @@ func (c *Client) fetch(ctx context.Context, id string) (recon.Result, outcome, e
 			return c.failed(&t, attempt-1, stoppedNote), cutShort, nil
 		}
 		if err != nil { // the token endpoint failed: no request was sent
-			t.r, t.retryAfter, t.err = recon.Result{ID: id}, "", err
+			t.r, t.retryAfter, t.rateHint, t.err = recon.Result{ID: id}, "", 0, err
 		} else {
-			t.r, t.retryAfter, t.err = c.attempt(ctx, id, b)
+			t.r, t.retryAfter, t.rateHint, t.err = c.attempt(ctx, id, b)
 		}
 		if t.r.HTTPStatus != 0 {
 			t.lastStatus = t.r.HTTPStatus
@@ -251,7 +252,7 @@ func (c *Client) end(t *try, next step) {
 			c.gate.pause(wait)
 		}
 	}
-	c.gate.answered(code, wait)
+	c.gate.answered(code, wait, t.rateHint)
 }
 
 func isAuth(err error) bool {
@@ -307,8 +308,9 @@ func escapeID(id string) string {
 // attempt sends one request and reads its answer. err is nil when r is final as it is (an
 // answer, or a bad body, which a retry will not mend); otherwise err is a *transportError,
 // *StatusError, *AuthError or the body-size error, and r carries what was seen (status,
-// message, detail). retryAfter is the answer's Retry-After header.
-func (c *Client) attempt(ctx context.Context, id string, b *bearer) (r recon.Result, retryAfter string, err error) {
+// message, detail). retryAfter is the answer's Retry-After header, and rateHint the request
+// rate its RateLimit headers allow (0 when it has none).
+func (c *Client) attempt(ctx context.Context, id string, b *bearer) (r recon.Result, retryAfter string, rateHint float64, err error) {
 	r.ID = id
 	// The attempt outlives a cancelled run: an answer on its way is worth keeping, and the
 	// Timeout bounds the wait for it.
@@ -316,7 +318,7 @@ func (c *Client) attempt(ctx context.Context, id string, b *bearer) (r recon.Res
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, c.prefix+escapeID(id), nil)
 	if err != nil {
-		return r, "", fmt.Errorf("bad request: %w", err)
+		return r, "", 0, fmt.Errorf("bad request: %w", err)
 	}
 	h := make(http.Header, 4)
 	if b.header != nil {
@@ -328,28 +330,31 @@ func (c *Client) attempt(ctx context.Context, id string, b *bearer) (r recon.Res
 	req.Header = h
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return r, "", c.transportErr(actx, err)
+		return r, "", 0, c.transportErr(actx, err)
 	}
 	defer resp.Body.Close()
 	r.HTTPStatus = resp.StatusCode
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return r, "", redirectError(resp)
+		return r, "", 0, redirectError(resp)
 	}
 	if resp.ContentLength > c.cfg.MaxBody {
-		return r, "", c.tooLarge // declared too large: not a byte read
+		return r, "", 0, c.tooLarge // declared too large: not a byte read
 	}
 	body, release, err := c.readBody(actx, resp)
 	defer release()
 	if err != nil {
-		return r, "", err
+		return r, "", 0, err
 	}
 	if err := checkResponse(resp.StatusCode, body); err != nil {
 		r.Message, r.Detail = parseErrorBody(body)
-		return r, resp.Header.Get("Retry-After"), err
+		if resp.StatusCode == http.StatusTooManyRequests {
+			rateHint = rateFromHeaders(resp.Header)
+		}
+		return r, resp.Header.Get("Retry-After"), rateHint, err
 	}
 	r = classify(id, resp.StatusCode, body)
 	c.redactSession(&r, body)
-	return r, "", nil
+	return r, "", 0, nil
 }
 
 // redirectError is the failure of an answer that points elsewhere: the API documents no
@@ -425,7 +430,7 @@ func (c *Client) CheckCredentials(ctx context.Context, id string) error {
 	if err != nil || c.tokens.cc != nil || id == "" {
 		return err
 	}
-	r, _, err := c.attempt(ctx, id, b)
+	r, _, _, err := c.attempt(ctx, id, b)
 	c.stats.answer(r.HTTPStatus)
 	var ae *AuthError
 	if errors.As(err, &ae) {

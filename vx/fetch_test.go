@@ -489,3 +489,29 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestRateFromHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		h    map[string]string
+		want float64
+	}{
+		{map[string]string{}, 0},
+		{map[string]string{"RateLimit-Policy": "500;w=1"}, 500},
+		{map[string]string{"RateLimit-Policy": "300;w=60"}, 5},
+		{map[string]string{"RateLimit-Limit": "100, 100;w=10"}, 10},
+		{map[string]string{"RateLimit-Limit": "300", "RateLimit-Reset": "1"}, 300},
+		{map[string]string{"RateLimit-Limit": "300", "RateLimit-Reset": "0"}, 300},
+		{map[string]string{"RateLimit-Limit": "300"}, 300},
+		{map[string]string{"RateLimit-Limit": "600", "RateLimit-Reset": "2"}, 300},
+		{map[string]string{"RateLimit-Limit": "lots"}, 0},
+		{map[string]string{"RateLimit-Limit": "-5"}, 0},
+	} {
+		h := http.Header{}
+		for k, v := range tc.h {
+			h.Set(k, v)
+		}
+		if got := rateFromHeaders(h); got != tc.want {
+			t.Errorf("%v: %v, want %v", tc.h, got, tc.want)
+		}
+	}
+}

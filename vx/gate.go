@@ -15,32 +15,33 @@ import (
 //
 //   - a pause: a 429 or 503 with Retry-After stops every new request until it passes, so
 //     the workers do not each discover the limit on their own;
-//   - the request rate: -rate if given, and after a 429 the rate the server was seen to
-//     accept in the time before it (a little under it), raised again by 5 % every
-//     rateRaiseEvery without a 429, so the run settles just below the server's limit
-//     instead of bouncing off it.
+//   - the request rate: -rate if given, and after a 429 a little under the rate the server
+//     allows, as its RateLimit headers say or, without them, as it was seen to accept
+//     since the last cut (never less than half the rate before, since an idle client
+//     accepts little), raised again by 5 % every rateRaiseEvery without a 429, so the run
+//     settles just below the server's limit instead of bouncing off it.
 type gate struct {
 	until atomic.Int64 // Unix nanoseconds before which no request starts
 
 	mu        sync.Mutex
 	limiter   *rate.Limiter // nil: no limit (yet)
 	ceiling   float64       // -rate; 0 = none
-	start     time.Time
-	accepted  [acceptBuckets]int64 // answers other than 429 per bucket, a ring
-	bucket    int64                // number of the newest bucket since start
-	lastCut   time.Time            // when a 429 last lowered the rate
+	since     time.Time     // start of the current measurement: the start, or the last cut
+	accepted  int64         // answers other than 429 since then
 	lastRaise time.Time
 }
 
 const (
-	acceptBucket   = 100 * time.Millisecond
-	acceptBuckets  = 600 // a minute of history, for Retry-After up to a minute
 	rateRaiseEvery = 2 * time.Second
 	rateMargin     = 0.97 // the share of the accepted rate a 429 leaves
+	// minMeasure is the shortest time a rate is measured over: a 429 sooner after the
+	// start or the last cut is the same burst (a token bucket's first overflow, or the
+	// other requests in flight with the one that was refused), and the pause handles it.
+	minMeasure = 100 * time.Millisecond
 )
 
 func newGate(ceiling float64) *gate {
-	g := &gate{ceiling: ceiling, start: time.Now()}
+	g := &gate{ceiling: ceiling, since: time.Now()}
 	if ceiling > 0 {
 		g.limiter = rate.NewLimiter(rate.Limit(ceiling), 1)
 	}
@@ -67,7 +68,7 @@ func (g *gate) wait(ctx context.Context) error {
 				return err
 			}
 		}
-		if time.Now().UnixNano() >= g.until.Load() {
+		if !g.paused() {
 			return ctx.Err()
 		}
 		// A pause began while this request waited for the rate: wait for it too.
@@ -88,16 +89,15 @@ func (g *gate) pause(d time.Duration) {
 	}
 }
 
-// answered records one HTTP answer: a 429 lowers the rate to what the server accepted over
-// the window (at least a second, or its Retry-After); any other answer counts as accepted
-// and, after rateRaiseEvery without a 429, raises the rate again.
-func (g *gate) answered(code int, window time.Duration) {
+// answered records one HTTP answer: a 429 lowers the rate to what the server allows (hint,
+// from its headers) or was seen to accept since the last cut (the time paused excluded); any
+// other answer counts as accepted and, after rateRaiseEvery without a 429, raises the rate.
+func (g *gate) answered(code int, paused time.Duration, hint float64) {
 	now := time.Now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.advance(now)
 	if code != 429 {
-		g.accepted[g.bucket%acceptBuckets]++
+		g.accepted++
 		if g.limiter != nil && now.Sub(g.lastRaise) >= rateRaiseEvery {
 			g.lastRaise = now
 			r := float64(g.limiter.Limit()) * 1.05
@@ -108,16 +108,17 @@ func (g *gate) answered(code int, window time.Duration) {
 		}
 		return
 	}
-	if !g.lastCut.IsZero() && now.Sub(g.lastCut) < max(window, time.Second) {
-		return // the same burst of 429s: one cut is enough
+	elapsed := now.Sub(g.since)
+	if elapsed < minMeasure {
+		return
 	}
-	window = min(max(window, time.Second), acceptBuckets*acceptBucket)
-	n := int64(window / acceptBucket)
-	var sum int64
-	for i := int64(0); i < n && i <= g.bucket; i++ {
-		sum += g.accepted[(g.bucket-i)%acceptBuckets]
+	r := float64(g.accepted) / elapsed.Seconds()
+	if hint > 0 {
+		r = hint
+	} else if g.limiter != nil {
+		r = max(r, float64(g.limiter.Limit())/2)
 	}
-	r := math.Max(float64(sum)/window.Seconds()*rateMargin, 1)
+	r = math.Max(r*rateMargin, 1)
 	if g.ceiling > 0 {
 		r = min(r, g.ceiling)
 	}
@@ -126,20 +127,8 @@ func (g *gate) answered(code int, window time.Duration) {
 	} else {
 		g.limiter.SetLimitAt(now, rate.Limit(r))
 	}
-	g.lastCut, g.lastRaise = now, now
-}
-
-// advance moves the ring to the bucket of now, clearing the buckets passed over.
-func (g *gate) advance(now time.Time) {
-	b := int64(now.Sub(g.start) / acceptBucket)
-	for g.bucket < b {
-		g.bucket++
-		g.accepted[g.bucket%acceptBuckets] = 0
-		if b-g.bucket >= acceptBuckets {
-			g.bucket = b
-			clear(g.accepted[:])
-		}
-	}
+	// The next measurement starts when the pause this 429 asked for ends.
+	g.since, g.accepted, g.lastRaise = now.Add(paused), 0, now
 }
 
 // budget allows retries while they stay a share of the requests sent over a sliding window

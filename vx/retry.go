@@ -3,6 +3,7 @@ package vx
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -98,4 +99,45 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return ctx.Err() == nil
 	}
+}
+
+// rateFromHeaders reads the request rate a 429's RateLimit headers allow, in requests per
+// second, or 0 when they say nothing usable. It takes the IETF draft's forms: a policy with
+// its window ("RateLimit-Policy: 500;w=1", or a policy inside RateLimit-Limit), or a quota
+// (RateLimit-Limit) with the seconds until it resets (RateLimit-Reset), read as the quota
+// per window of at least a second.
+func rateFromHeaders(h http.Header) float64 {
+	for _, name := range []string{"RateLimit-Policy", "RateLimit-Limit"} {
+		for _, v := range h.Values(name) {
+			for _, item := range strings.Split(v, ",") {
+				quota, params, ok := strings.Cut(strings.TrimSpace(item), ";")
+				if !ok {
+					continue
+				}
+				for _, p := range strings.Split(params, ";") {
+					if w, ok := strings.CutPrefix(strings.TrimSpace(p), "w="); ok {
+						if r := perSecond(quota, w); r > 0 {
+							return r
+						}
+					}
+				}
+			}
+		}
+	}
+	quota, _, _ := strings.Cut(h.Get("RateLimit-Limit"), ",")
+	reset := h.Get("RateLimit-Reset")
+	if reset == "" {
+		reset = "1"
+	}
+	return perSecond(quota, reset)
+}
+
+// perSecond is quota over window seconds (a window under a second counts as one).
+func perSecond(quota, window string) float64 {
+	q, err1 := strconv.ParseFloat(strings.TrimSpace(quota), 64)
+	w, err2 := strconv.ParseFloat(strings.TrimSpace(window), 64)
+	if err1 != nil || err2 != nil || q <= 0 || math.IsInf(q, 0) || w < 0 {
+		return 0
+	}
+	return q / max(w, 1)
 }
