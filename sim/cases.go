@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // Case is one behaviour of the simulated API. The server picks it from the request id alone,
@@ -84,24 +86,22 @@ var knownCases = func() map[string]Case {
 }()
 
 // Expected returns the class a correct client reaches for an id of this case with the default
-// settings (4 retries, 30 s timeout) on night 0 (see Options.Night and CaseOnNight): "PASS",
-// "FAIL", "IN PROGRESS", "NOT FOUND" or "error". The strings are the ones batch.Class uses;
-// sim does not import batch so that batch's own tests can use the simulator. CaseUnauthorized
-// and CaseForbidden also stop the whole run.
-func (c Case) Expected() string {
+// settings (4 retries, 30 s timeout) on night 0 (see Options.Night and CaseOnNight).
+// CaseUnauthorized and CaseForbidden also stop the whole run.
+func (c Case) Expected() recon.Class {
 	switch c {
 	case CasePass, CaseNoJourney, CaseMsDuration, CaseNoPlus, CaseFlaky, CaseRateLimited,
 		CaseRetryAfterDate, CaseTimeout408, Case502, Case503, Case504, CaseSlow, CaseHostile,
 		CaseBigDetail, CaseManyIssues, CaseManyStops, CaseEcho:
-		return "PASS"
+		return recon.Pass
 	case CaseFail:
-		return "FAIL"
+		return recon.Fail
 	case CasePending, CaseReview, CaseInProgress:
-		return "IN PROGRESS"
+		return recon.InProgress
 	case CaseNotFound:
-		return "NOT FOUND"
+		return recon.NotFound
 	default:
-		return "error"
+		return recon.Error
 	}
 }
 

@@ -274,7 +274,7 @@ func TestFaultsIndependent(t *testing.T) {
 			t.Fatalf("faulty(%q) is not deterministic", id)
 		}
 		c := CaseOf(id)
-		keys := []string{"class " + c.Expected()}
+		keys := []string{"class " + string(c.Expected())}
 		if c.Expected() == "IN PROGRESS" {
 			keys = append(keys, fmt.Sprint("settled on night 1: ", CaseOnNight(id, 1) != c))
 		}

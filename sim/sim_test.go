@@ -49,7 +49,7 @@ func get(ctx context.Context, t *testing.T, c *http.Client, s *Server, id, token
 	return resp, body, err
 }
 
-// session mirrors the documented 200 body, independently of package batch.
+// session mirrors the documented 200 body, independently of the client in package vx.
 type session struct {
 	FN        string          `json:"fn"`
 	LN        string          `json:"ln"`

@@ -2,6 +2,7 @@ package vx
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/vxrecon/vxrecon/recon"
@@ -27,7 +28,7 @@ func limitSession(s *recon.Session) {
 		for i := range p.Issues {
 			if joined > recon.MaxText || left <= 0 {
 				p.IssuesCut = len(p.Issues) - i
-				p.Issues = p.Issues[:i:i]
+				p.Issues = slices.Clone(p.Issues[:i]) // not the whole array: it holds every string
 				break
 			}
 			clip(&p.Issues[i])
@@ -38,7 +39,7 @@ func limitSession(s *recon.Session) {
 		for i := range j.Stops {
 			if i == recon.MaxStops || left <= 0 {
 				j.StopsCut = len(j.Stops) - i
-				j.Stops = j.Stops[:i:i]
+				j.Stops = slices.Clone(j.Stops[:i])
 				break
 			}
 			for _, p := range stopTexts(&j.Stops[i]) {

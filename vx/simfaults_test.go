@@ -71,7 +71,7 @@ func TestSimulatorFaults(t *testing.T) {
 			start := time.Now()
 			r := client.Fetch(context.Background(), id)
 			took := time.Since(start)
-			if string(r.Class) != c.Expected() {
+			if r.Class != c.Expected() {
 				t.Errorf("class %q (%s), want %q", r.Class, r.Err, c.Expected())
 			}
 			want := attempts[c]
