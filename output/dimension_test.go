@@ -16,10 +16,13 @@ func TestSheetDimensions(t *testing.T) {
 	path := buildWorkbook(t, Options{MaxRows: 5}, nil, items, fixtureSummary())
 	f := openWorkbook(t, path)
 	for sheet, want := range map[string]string{
-		"Results":      "A1:W5", // 4 ids a sheet
-		"Results (2)":  "A1:W4", // the other 3
+		"Results":      "A1:X5", // 4 ids a sheet
+		"Results (2)":  "A1:X4", // the other 3
 		"Journeys":     "A1:I4", // one id's 3 stops: the next id's would not fit
 		"Journeys (7)": "A1:I4",
+		"Changes":      "A1:D5", // 4 of the fixture's 5 changes
+		"Changes (2)":  "A1:D2",
+		"Billing":      "A1:C16", // 9 classes, a blank row, 4 services
 	} {
 		got, err := f.GetSheetDimension(sheet)
 		if err != nil || got != want {

@@ -84,21 +84,6 @@ func (b *rowBuf) float(i int, f float64, style int) {
 	b.cells[i] = cell{kind: cellFloat, style: style, f: f}
 }
 
-// lines puts input line numbers: a number for one line, text "3, 7, 9" for a duplicate.
-func (b *rowBuf) lines(i int, first int, more []int, buf *[]byte) {
-	if len(more) == 0 {
-		b.num(i, first, 0)
-		return
-	}
-	s := strconv.AppendInt((*buf)[:0], int64(first), 10)
-	for _, n := range more {
-		s = append(s, ", "...)
-		s = strconv.AppendInt(s, int64(n), 10)
-	}
-	*buf = s
-	b.str(i, string(s), 0)
-}
-
 // appendRow appends row r of b as sheet XML, cells as excelize's StreamWriter writes them:
 // text as an inline string, numbers as values, each with its style.
 func appendRow(dst []byte, r int, b *rowBuf, cols []string) []byte {

@@ -25,6 +25,8 @@ const (
 	SheetJourneys = "Journeys"
 	SheetIssues   = "Issues"
 	SheetErrors   = "Errors"
+	SheetChanges  = "Changes" // when report.Summary.Changes is set
+	SheetBilling  = "Billing" // when report.Summary.Billing is set
 )
 
 // MaxSheetRows is Excel's row limit, header included.
@@ -65,6 +67,7 @@ const (
 	rcIssues
 	rcAttempts
 	rcError
+	rcDupRows
 	rcInput // first Input: column
 )
 
@@ -72,14 +75,14 @@ var resultsHeader = []string{
 	"Row", "Request ID", "Classification", "HTTP Status", "Status", "Action", "Detail",
 	"Service", "Confirmation", "Reference", "First Name", "Last Name", "Email", "Phone", "DOB",
 	"Journey Duration (s)", "Journey Duration", "Stops", "Started At", "Finished At", "Issues",
-	"Attempts", "Error",
+	"Attempts", "Error", "Duplicate Rows",
 }
 
 var resultsWidths = []float64{
-	10, 38, 15, 13, 12, 14, 40,
+	8, 38, 15, 13, 12, 14, 40,
 	24, 14, 20, 12, 14, 26, 15, 12,
 	22, 18, 9, 20, 20, 40,
-	11, 40,
+	11, 40, 18,
 }
 
 var journeysHeader = []string{
@@ -92,9 +95,19 @@ var issuesHeader = []string{
 	"Issue", "Count", "PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "Share",
 }
 
-var errorsHeader = []string{"Row", "Request ID", "Error", "HTTP Status", "Attempts"}
+// The Errors columns.
+const (
+	ecRow = iota
+	ecID
+	ecError
+	ecHTTP
+	ecAttempts
+	ecDupRows
+)
 
-var errorsWidths = []float64{10, 38, 60, 13, 11}
+var errorsHeader = []string{"Row", "Request ID", "Error", "HTTP Status", "Attempts", "Duplicate Rows"}
+
+var errorsWidths = []float64{8, 38, 60, 13, 11, 18}
 
 // Options configure a Workbook; the zero value is a usable default.
 type Options struct {
@@ -114,8 +127,13 @@ type Options struct {
 // Summary is a dashboard of several small tables and has neither. A table that outgrows
 // MaxRows goes on at "Results (2)" and so on, placed right after its predecessor, with the
 // same header; one id's journey stops stay on one sheet whenever they fit on one. Numbers are
-// numbers: Row is a number for an id seen on one line and text ("3, 7") for a duplicate;
-// Confirmation and Reference are identifiers and stay text.
+// numbers, and a column holds one type: Row is the first input line, a number, and the lines
+// of a repeated id's later occurrences are the text of Duplicate Rows ("7, 9"); Confirmation
+// and Reference are identifiers and stay text. The "(s)" columns show three decimals.
+//
+// The data sheets print like a report: landscape, one page wide, the header row on every
+// page. With report.Summary.Changes and .Billing set, WriteTo adds the Changes and Billing
+// sheets after Errors.
 type Workbook struct {
 	f       *excelize.File
 	opt     Options
@@ -125,6 +143,7 @@ type Workbook struct {
 	journey *sheet
 	errs    *sheet
 	issues  *sheet // made by WriteTo
+	changes *sheet // made by WriteTo when there is a previous run
 	sp      *splicer
 	// reused per row
 	res, jrn, errRow *rowBuf
@@ -218,9 +237,9 @@ func (w *Workbook) AddInvalid(inv *recon.Invalid) error {
 	}
 	b := w.errRow
 	b.reset()
-	b.num(0, inv.Line, 0)
-	b.text(1, inv.Value, 0)
-	b.text(2, inv.Reason, 0)
+	b.num(ecRow, inv.Line, 0)
+	b.text(ecID, inv.Value, 0)
+	b.text(ecError, inv.Reason, 0)
 	return w.errs.write(b)
 }
 
@@ -240,25 +259,28 @@ func (w *Workbook) AddResult(rec *recon.Record, r *recon.Result, d *report.Deriv
 	if rec != nil {
 		id = rec.ID
 	}
-	st := w.st
-	var sess *recon.Session
-	var plus *recon.Plus
-	if r.Session != nil {
-		sess = r.Session
-		plus = sess.Plus
+	w.fillResult(rec, id, r, d)
+	if err := w.results.write(w.res); err != nil {
+		return err
 	}
+	if s := r.Session; s != nil && s.Journey != nil && len(s.Journey.Stops) > 0 {
+		if err := w.addStops(id, s.Journey.Stops, d.Stops); err != nil {
+			return err
+		}
+	}
+	if r.Class == recon.Error {
+		return w.addError(rec, id, r)
+	}
+	return nil
+}
 
+// fillResult puts one id's Results row into w.res.
+func (w *Workbook) fillResult(rec *recon.Record, id string, r *recon.Result, d *report.Derived) {
 	b := w.res
 	b.reset()
-	if rec != nil && rec.Line > 0 {
-		b.lines(rcRow, rec.Line, rec.Dups, &w.lineBuf)
-	}
+	w.lineCells(b, rcRow, rcDupRows, rec)
 	b.text(rcID, id, 0)
-	if i := r.Class.Index(); i >= 0 {
-		b.str(rcClass, string(r.Class), st.class[i])
-	} else {
-		b.text(rcClass, string(r.Class), 0)
-	}
+	w.classCell(b, rcClass, r.Class)
 	if r.HTTPStatus != 0 {
 		b.num(rcHTTP, r.HTTPStatus, 0)
 	}
@@ -266,36 +288,25 @@ func (w *Workbook) AddResult(rec *recon.Record, r *recon.Result, d *report.Deriv
 	if detail == "" {
 		detail = r.Message
 	}
-	if sess != nil {
-		b.text(rcStatus, sess.Status, 0)
-		b.text(rcReference, sess.Reference, 0)
-		b.text(rcFirstName, w.pii.Show(pii.Name, Sanitize(sess.FirstName)), 0)
-		b.text(rcLastName, w.pii.Show(pii.Name, Sanitize(sess.LastName)), 0)
-		b.text(rcEmail, w.pii.Show(pii.Email, Sanitize(sess.Email)), 0)
-		b.text(rcPhone, w.pii.Show(pii.Phone, Sanitize(sess.Phone)), 0)
-		b.text(rcDOB, w.pii.Show(pii.DOB, Sanitize(sess.DOB)), 0)
-		stops := 0
-		if sess.Journey != nil {
-			stops = len(sess.Journey.Stops)
+	service := d.Service
+	if s := r.Session; s != nil {
+		w.fillSession(b, s)
+		if p := s.Plus; p != nil {
+			b.text(rcAction, p.Action, 0)
+			if p.Detail != "" {
+				detail = p.Detail
+			}
+			b.text(rcConfirmation, string(p.Confirmation), 0)
+			if service == "" {
+				service = p.Service
+			}
 		}
-		b.num(rcStops, stops, 0)
-	}
-	if plus != nil {
-		b.text(rcAction, plus.Action, 0)
-		if plus.Detail != "" {
-			detail = plus.Detail
-		}
-		b.text(rcConfirmation, string(plus.Confirmation), 0)
 	}
 	b.text(rcDetail, detail, 0)
-	service := d.Service
-	if service == "" && plus != nil {
-		service = plus.Service
-	}
 	b.text(rcService, service, 0)
 	if d.HasDuration {
-		b.float(rcDurationSecs, seconds(d.Duration), 0)
-		b.float(rcDuration, excelDuration(d.Duration), st.duration)
+		b.float(rcDurationSecs, seconds(d.Duration), w.st.seconds)
+		b.float(rcDuration, excelDuration(d.Duration), w.st.duration)
 	}
 	w.timeCell(b, rcStarted, d.Started)
 	w.timeCell(b, rcFinished, d.Finished)
@@ -313,35 +324,48 @@ func (w *Workbook) AddResult(rec *recon.Record, r *recon.Result, d *report.Deriv
 	if rec != nil {
 		w.inputCells(b, rec.Fields)
 	}
-	if err := w.results.write(b); err != nil {
-		return err
-	}
+}
 
-	if sess != nil && sess.Journey != nil && len(sess.Journey.Stops) > 0 {
-		if err := w.addStops(id, sess.Journey.Stops, d.Stops); err != nil {
-			return err
-		}
+// fillSession puts the session's own fields, personal ones as the -pii mode shows them.
+func (w *Workbook) fillSession(b *rowBuf, s *recon.Session) {
+	b.text(rcStatus, s.Status, 0)
+	b.text(rcReference, s.Reference, 0)
+	b.text(rcFirstName, w.pii.Show(pii.Name, Sanitize(s.FirstName)), 0)
+	b.text(rcLastName, w.pii.Show(pii.Name, Sanitize(s.LastName)), 0)
+	b.text(rcEmail, w.pii.Show(pii.Email, Sanitize(s.Email)), 0)
+	b.text(rcPhone, w.pii.Show(pii.Phone, Sanitize(s.Phone)), 0)
+	b.text(rcDOB, w.pii.Show(pii.DOB, Sanitize(s.DOB)), 0)
+	stops := 0
+	if s.Journey != nil {
+		stops = len(s.Journey.Stops)
 	}
+	b.num(rcStops, stops, 0)
+}
 
-	if r.Class == recon.Error {
-		e := w.errRow
-		e.reset()
-		if rec != nil && rec.Line > 0 {
-			e.lines(0, rec.Line, rec.Dups, &w.lineBuf)
-		}
-		e.text(1, id, 0)
-		e.text(2, r.Err, 0)
-		if r.HTTPStatus != 0 {
-			e.num(3, r.HTTPStatus, 0)
-		}
-		if r.Attempts != 0 {
-			e.num(4, r.Attempts, 0)
-		}
-		if err := w.errs.write(e); err != nil {
-			return err
-		}
+// lineCells puts the record's first input line as a number in column row, and the lines of
+// its later occurrences as text in column dups.
+func (w *Workbook) lineCells(b *rowBuf, row, dups int, rec *recon.Record) {
+	if rec == nil || rec.Line <= 0 {
+		return
 	}
-	return nil
+	b.num(row, rec.Line, 0)
+	b.dupRows(dups, rec.Dups, &w.lineBuf)
+}
+
+// addError writes an error result's Errors row.
+func (w *Workbook) addError(rec *recon.Record, id string, r *recon.Result) error {
+	e := w.errRow
+	e.reset()
+	w.lineCells(e, ecRow, ecDupRows, rec)
+	e.text(ecID, id, 0)
+	e.text(ecError, r.Err, 0)
+	if r.HTTPStatus != 0 {
+		e.num(ecHTTP, r.HTTPStatus, 0)
+	}
+	if r.Attempts != 0 {
+		e.num(ecAttempts, r.Attempts, 0)
+	}
+	return w.errs.write(e)
 }
 
 // inputCells puts the input's other columns: a Numeric column's values as numbers, every
@@ -387,7 +411,7 @@ func (w *Workbook) addStops(id string, stops []recon.Stop, times []report.StopTi
 		b.text(6, s.Action, 0)
 		b.text(7, s.Detail, 0)
 		if t.OK {
-			b.float(8, seconds(t.Elapsed), 0)
+			b.float(8, seconds(t.Elapsed), w.st.seconds)
 		}
 		if err := w.journey.write(b); err != nil {
 			return err
@@ -409,8 +433,9 @@ func (w *Workbook) timeCell(b *rowBuf, i int, t time.Time) bool {
 	return ok
 }
 
-// WriteTo fills Summary and Issues from s, ends the streamed sheets and writes the .xlsx to
-// dst. It can be called once.
+// WriteTo fills Summary and Issues from s, adds Changes when s.Changes is set and Billing
+// when s.Billing is set, ends the streamed sheets and writes the .xlsx to dst. It can be
+// called once.
 //
 // The zip is written straight to dst (through a zip writer handed to excelize), not built in
 // memory first as excelize's own WriteTo does, so a workbook of a million ids does not need
@@ -423,16 +448,8 @@ func (w *Workbook) WriteTo(dst io.Writer, s *report.Summary) error {
 	if s == nil {
 		s = &report.Summary{}
 	}
-	if err := w.writeIssues(s); err != nil {
+	if err := w.writeSheets(s); err != nil {
 		return fmt.Errorf("workbook: %w", err)
-	}
-	if err := w.writeSummary(s); err != nil {
-		return fmt.Errorf("workbook: summary: %w", err)
-	}
-	for _, sh := range []*sheet{w.results, w.journey, w.issues, w.errs} {
-		if err := sh.finish(); err != nil {
-			return fmt.Errorf("workbook: %w", err)
-		}
 	}
 	created := w.opt.Created
 	if created.IsZero() {
@@ -457,6 +474,40 @@ func (w *Workbook) WriteTo(dst io.Writer, s *report.Summary) error {
 		return fmt.Errorf("workbook: write: %w", err)
 	}
 	return nil
+}
+
+// writeSheets writes the sheets filled at the end, in workbook order (Issues, Changes,
+// Billing: a sheet made now goes last), the Summary, and then ends every streamed table.
+// Only then, with no sheet left to add or move, are the names that record a sheet by its
+// position set: the filters (sheet.finish) and the print titles.
+func (w *Workbook) writeSheets(s *report.Summary) error {
+	if err := w.writeIssues(s); err != nil {
+		return err
+	}
+	tables := []*sheet{w.results, w.journey, w.issues, w.errs}
+	if s.Changes != nil {
+		if err := w.writeChanges(s.Changes); err != nil {
+			return err
+		}
+		tables = append(tables, w.changes)
+	}
+	var titled []string
+	if s.Billing != nil {
+		if err := w.writeBilling(s.Billing); err != nil {
+			return err
+		}
+		titled = append(titled, SheetBilling)
+	}
+	if err := w.writeSummary(s); err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	for _, sh := range tables {
+		if err := sh.finish(); err != nil {
+			return err
+		}
+		titled = append(titled, sh.names...)
+	}
+	return printTitles(w.f, titled...)
 }
 
 // Close removes the temporary files. It is safe to call more than once, after WriteTo or

@@ -54,7 +54,7 @@ func passItem() wbItem {
 		{Timestamp: "2024-08-19 20:56:57.000000", Type: "Data Service", Source: "PhoneMatch5.0", Status: "DONE", Action: "PASS", Detail: "OUT-OF-BAND SUCCESSFUL"},
 	}
 	return wbItem{
-		rec: recon.Record{ID: "req-pass", Line: 2, Dups: []int{5, 9}, Fields: []string{"ACME", "inv-1"}},
+		rec: recon.Record{ID: "req-pass", Line: 2, Dups: []int{5, 9}, Fields: []string{"ACME", "inv-1"}, Amounts: []float64{10, 10, 12.5}},
 		res: recon.Result{ID: "req-pass", Class: recon.Pass, HTTPStatus: 200, Attempts: 1, Session: &recon.Session{
 			RequestID: "req-pass", Status: "PASS", Reference: "REF-1",
 			FirstName: fixFirst, LastName: fixLast, Email: fixEmail, Phone: fixPhone, DOB: fixDOB,
@@ -73,7 +73,7 @@ func passItem() wbItem {
 func fixtureItems() []wbItem {
 	long := strings.Repeat("x", 40000)
 	fail := wbItem{
-		rec: recon.Record{ID: "req-fail", Line: 6, Fields: []string{"=cmd|' /C calc'!A0", "inv-5"}},
+		rec: recon.Record{ID: "req-fail", Line: 6, Fields: []string{"=cmd|' /C calc'!A0", "inv-5"}, Amounts: []float64{1234.5}},
 		res: recon.Result{ID: "req-fail", Class: recon.Fail, HTTPStatus: 200, Attempts: 2, Session: &recon.Session{
 			RequestID: "req-fail", Status: "FAIL", Reference: hostileTexts[0], FirstName: unicodeText,
 			Plus: &recon.Plus{Service: "AgeMatch5.0", Action: hostileTexts[3], Detail: long,
@@ -85,17 +85,17 @@ func fixtureItems() []wbItem {
 	return []wbItem{
 		passItem(),
 		{
-			rec: recon.Record{ID: "req-202", Line: 3, Fields: []string{"ACME"}},
+			rec: recon.Record{ID: "req-202", Line: 3, Fields: []string{"ACME"}, Amounts: []float64{3}},
 			res: recon.Result{ID: "req-202", Class: recon.InProgress, HTTPStatus: 202, Attempts: 1,
 				Message: "session not finished", Detail: "still working"},
 			d: &report.Derived{},
 		},
 		{
-			rec: recon.Record{ID: "req-404", Line: 4},
+			rec: recon.Record{ID: "req-404", Line: 4, Amounts: []float64{4.25}},
 			res: recon.Result{ID: "req-404", Class: recon.NotFound, HTTPStatus: 404, Attempts: 1, Message: "not found"},
 		},
 		{
-			rec: recon.Record{ID: "req-err", Line: 7, Dups: []int{8}},
+			rec: recon.Record{ID: "req-err", Line: 7, Dups: []int{8}, Amounts: []float64{7, 7}},
 			res: recon.Result{ID: "req-err", Class: recon.Error, HTTPStatus: 503, Attempts: 5, Err: "HTTP 503 after 5 attempts"},
 			d:   &report.Derived{},
 		},
@@ -103,20 +103,26 @@ func fixtureItems() []wbItem {
 	}
 }
 
-var fixtureInvalid = []recon.Invalid{{Line: 10, Value: "bad/id", Reason: "invalid character '/' in request id"}}
+var fixtureInvalid = []recon.Invalid{{Line: 10, Value: "bad/id", Reason: "invalid character '/' in request id", Amount: 2}}
 
+// fixtureSummary is the Summary of fixtureItems and fixtureInvalid, by hand, with the
+// previous run of fixturePrevious.
 func fixtureSummary() *report.Summary {
+	secs32 := report.Stats{Count: 1, Min: 32 * time.Second, Median: 32 * time.Second, P90: 32 * time.Second,
+		Max: 32 * time.Second, Mean: 32 * time.Second}
+	hist := report.Buckets()
+	hist[1].Count = 1 // 32 s
 	return &report.Summary{
 		Facts: report.Facts{
 			Started: fixT0, Finished: fixT0.Add(90 * time.Minute), Input: "ids.csv",
 			BaseURL: "https://vx.dcams.app", Version: "v1.2.3", Complete: false, Reason: "interrupted",
 		},
 		Counts: [5]int{1, 1, 1, 1, 1}, Results: 5, Rows: 9, Duplicates: 3, Invalid: 1,
-		Durations: report.Stats{Count: 1, Min: 32 * time.Second, Median: 32 * time.Second, P90: 32 * time.Second,
-			Max: 32 * time.Second, Mean: 32 * time.Second},
+		Durations: secs32,
+		Histogram: hist,
 		Services: []report.ServiceRow{
 			{Service: "AgeMatch5.0", Counts: [5]int{0, 1, 0, 0, 0}, Total: 1},
-			{Service: "IDMatch5.0", Counts: [5]int{1, 0, 0, 0, 0}, Total: 1},
+			{Service: "IDMatch5.0", Counts: [5]int{1, 0, 0, 0, 0}, Total: 1, Durations: secs32},
 			{Service: "(none)", Counts: [5]int{0, 0, 1, 1, 1}, Total: 3},
 		},
 		Issues: []report.IssueRow{
@@ -124,7 +130,46 @@ func fixtureSummary() *report.Summary {
 			{Issue: "NO MATCH", Count: 1, ByClass: [5]int{0, 1, 0, 0, 0}},
 			{Issue: "OUT-OF-BAND SUCCESSFUL", Count: 1, ByClass: [5]int{1, 0, 0, 0, 0}},
 		},
+		Billing: &report.Billing{
+			Rows: []report.BillRow{
+				{Label: "PASS", Lines: 3, Amount: 3250},
+				{Label: "FAIL", Lines: 1, Amount: 123450},
+				{Label: "IN PROGRESS", Lines: 1, Amount: 300},
+				{Label: "NOT FOUND", Lines: 1, Amount: 425},
+				{Label: "error", Lines: 2, Amount: 1400},
+				{Label: "invalid", Lines: 1, Amount: 200},
+				{Label: "duplicate lines", Lines: 3, Amount: 2950},
+				{Label: "to dispute", Lines: 4, Amount: 3375},
+				{Label: "total", Lines: 9, Amount: 129025},
+			},
+			Services: []report.BillRow{
+				{Label: "AgeMatch5.0", Lines: 1, Amount: 123450},
+				{Label: "IDMatch5.0", Lines: 3, Amount: 3250},
+				{Label: "(none)", Lines: 4, Amount: 2125},
+				{Label: "(invalid)", Lines: 1, Amount: 200},
+			},
+		},
+		Changes: fixtureChanges(),
 	}
+}
+
+// fixturePrevious is a previous run of the fixture: req-pass unchanged, req-404 was IN
+// PROGRESS, req-gone is gone; the other three ids are new.
+var fixturePrevious = struct {
+	ids     []string
+	classes []recon.Class
+}{
+	[]string{"req-gone", "req-404", "req-pass"},
+	[]recon.Class{recon.Fail, recon.InProgress, recon.Pass},
+}
+
+func fixtureChanges() *report.ChangeSet {
+	c := report.NewChanges(fixturePrevious.ids, fixturePrevious.classes)
+	for _, it := range fixtureItems() {
+		c.Add(it.rec.ID, it.res.Class)
+	}
+	cs := c.Result()
+	return &cs
 }
 
 func fixtureOptions() Options {

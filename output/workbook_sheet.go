@@ -44,8 +44,12 @@ func newSheet(f *excelize.File, st *styles, sp *splicer, max int, base string, h
 	return &sheet{f: f, style: st, sp: sp, max: max, base: base, header: header, widths: widths, cols: cols}
 }
 
-// open starts streaming into the existing sheet name: widths, frozen header, header row.
+// open starts streaming into the existing sheet name: print setup, widths, frozen header,
+// header row.
 func (s *sheet) open(name string) error {
+	if err := printAsReport(s.f, name); err != nil {
+		return err
+	}
 	sw, err := s.f.NewStreamWriter(name)
 	if err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
@@ -62,10 +66,7 @@ func (s *sheet) open(name string) error {
 		}
 		i = j
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	}); err != nil {
+	if err := sw.SetPanes(headerPanes()); err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
 	if s.hdr == nil {

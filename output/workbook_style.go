@@ -14,13 +14,15 @@ const (
 	fmtDateTime = "yyyy-mm-dd hh:mm:ss"
 	fmtDuration = "[h]:mm:ss"
 	fmtPercent  = "0.0%"
+	fmtSeconds  = "0.000"    // the "(s)" columns: to the millisecond, always three decimals
+	fmtMoney    = "#,##0.00" // amounts: two decimals, thousands grouped
 )
 
 // styles are the workbook's cell style ids, created once.
 type styles struct {
 	header, bold, title, bad int
 	dateTime, duration       int
-	percent                  int
+	percent, seconds, money  int
 	class                    [recon.NumClasses]int // index as recon.Classes
 }
 
@@ -47,6 +49,8 @@ func newStyles(f *excelize.File) (*styles, error) {
 	st.dateTime = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDateTime)})
 	st.duration = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDuration)})
 	st.percent = mk(&excelize.Style{CustomNumFmt: numFmt(fmtPercent)})
+	st.seconds = mk(&excelize.Style{CustomNumFmt: numFmt(fmtSeconds)})
+	st.money = mk(&excelize.Style{CustomNumFmt: numFmt(fmtMoney)})
 	for i, c := range recon.Classes {
 		fill, font := c.Colors()
 		st.class[i] = mk(&excelize.Style{
@@ -81,8 +85,8 @@ func excelTime(t time.Time) (float64, bool) {
 // 20:56:24; 10 µs is far above that error and far below what any format shows.
 const nudge = 1e-5
 
-// seconds is a duration in seconds to the millisecond, for the "(s)" columns (General format:
-// 32 shows as 32, 32.5 as 32.5).
+// seconds is a duration in seconds to the millisecond, for the "(s)" columns (shown as
+// fmtSeconds: 32.000).
 func seconds(d time.Duration) float64 { return math.Round(d.Seconds()*1000) / 1000 }
 
 // excelDuration is a duration in days, the unit of Excel's [h]:mm:ss.

@@ -89,9 +89,12 @@ func (g *grid) put(col, row int, v interface{}, style int) {
 }
 
 // row writes the values of one row from column A.
-func (g *grid) row(row, style int, vals ...interface{}) {
+func (g *grid) row(row, style int, vals ...interface{}) { g.rowAt(1, row, style, vals...) }
+
+// rowAt writes the values of one row from column col.
+func (g *grid) rowAt(col, row, style int, vals ...interface{}) {
 	for i, v := range vals {
-		g.put(i+1, row, v, style)
+		g.put(col+i, row, v, style)
 	}
 }
 
@@ -124,22 +127,61 @@ func textWidth(s string) int {
 	return n
 }
 
-// writeSummary fills the one-screen dashboard. Each count sits in the cell right of its
+// Summary layout: blocks stacked in two columns, the figures on the left from column A, the
+// chart and the tables by service, the comparison and the top issues on the right from
+// column E, below the chart; so the page stays wide rather than long and prints legibly on
+// one landscape page.
+const (
+	rightCol = 5
+	// chartRows are the rows the class chart covers from row 3: its height over the
+	// smallest default row height, LibreOffice's 17 px (Excel's is 20), rounded up.
+	chartRows = (chartHeight + 16) / 17
+)
+
+// writeSummary fills the one-page dashboard. Each figure sits in the cell right of its
 // label, so a script can find "PASS" and read the number beside it.
 func (w *Workbook) writeSummary(s *report.Summary) error {
-	st := w.st
 	g := &grid{f: w.f, sheet: SheetSummary}
 	title := w.opt.Title
 	if title == "" {
 		title = "vxrecon report"
 	}
-	g.put(1, 1, title, st.title)
+	g.put(1, 1, title, w.st.title)
 
-	// Run facts.
-	r := 3
+	r := w.factsBlock(g, 3, &s.Facts)
+	classHeader := r
+	r = w.classesBlock(g, r, s)
+	r = w.totalsBlock(g, r, s)
+	if s.Billing != nil {
+		r = w.billingBlock(g, r, s.Billing)
+	}
+	r = w.durationsBlock(g, r, &s.Durations)
+	w.histogramBlock(g, r, s.Histogram)
+
+	r = 3 + chartRows + 1
+	r = w.servicesBlock(g, r, s.Services)
+	r = w.serviceDurationsBlock(g, r, s.Services)
+	if s.Changes != nil {
+		r = w.changesBlock(g, r, s.Changes)
+	}
+	w.issuesBlock(g, r, s)
+
+	g.fit()
+	if g.err != nil {
+		return g.err
+	}
+	if err := w.addClassChart(classHeader, classHeader+1, classHeader+recon.NumClasses); err != nil {
+		return err
+	}
+	return w.fitSummaryPage()
+}
+
+// factsBlock writes the run facts from row r and returns the row after the block and a
+// blank one.
+func (w *Workbook) factsBlock(g *grid, r int, facts *report.Facts) int {
+	st := w.st
 	g.row(r, st.header, "Run", "", "")
 	r++
-	facts := s.Facts
 	for _, t := range []struct {
 		label string
 		at    time.Time
@@ -156,15 +198,11 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 		g.put(2, r, excelDuration(facts.Finished.Sub(facts.Started)), st.duration)
 	}
 	r++
-	g.row(r, 0, "Input file", facts.Input)
-	g.put(1, r, "Input file", st.bold)
-	r++
-	g.row(r, 0, "API host", facts.BaseURL)
-	g.put(1, r, "API host", st.bold)
-	r++
-	g.row(r, 0, "vxrecon version", facts.Version)
-	g.put(1, r, "vxrecon version", st.bold)
-	r++
+	for _, t := range [][2]string{{"Input file", facts.Input}, {"API host", facts.BaseURL}, {"vxrecon version", facts.Version}} {
+		g.put(1, r, t[0], st.bold)
+		g.put(2, r, t[1], 0)
+		r++
+	}
 	g.put(1, r, "Result", st.bold)
 	if facts.Complete {
 		g.put(2, r, "COMPLETE", st.class[0])
@@ -172,39 +210,59 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 		g.put(2, r, "INCOMPLETE", st.bad)
 		g.put(3, r, facts.Reason, st.bad)
 	}
-	r += 2
+	return r + 2
+}
 
-	// Classes, and the chart of them.
-	g.row(r, st.header, "Class", "Count", "Share")
-	classHeader := r
+// classesBlock writes the count and share of each class, the chart's data.
+func (w *Workbook) classesBlock(g *grid, r int, s *report.Summary) int {
+	g.row(r, w.st.header, "Class", "Count", "Share")
 	r++
-	firstClass := r
 	for i, c := range recon.Classes {
-		g.put(1, r, string(c), st.class[i])
+		g.put(1, r, string(c), w.st.class[i])
 		g.put(2, r, s.Counts[i], 0)
-		g.put(3, r, report.Share(s.Counts[i], s.Results), st.percent)
+		g.put(3, r, report.Share(s.Counts[i], s.Results), w.st.percent)
 		r++
 	}
-	lastClass := r - 1
-	r++
+	return r + 1
+}
 
-	// Totals.
-	g.row(r, st.header, "Totals", "Count")
+// totalsBlock writes the results, rows read, duplicates and invalid rows.
+func (w *Workbook) totalsBlock(g *grid, r int, s *report.Summary) int {
+	g.row(r, w.st.header, "Totals", "Count")
 	r++
 	for _, t := range []struct {
 		label string
 		n     int
 	}{{"Results", s.Results}, {"Rows read", s.Rows}, {"Duplicates", s.Duplicates}, {"Invalid rows", s.Invalid}} {
-		g.put(1, r, t.label, st.bold)
+		g.put(1, r, t.label, w.st.bold)
 		g.put(2, r, t.n, 0)
 		r++
 	}
-	r++
+	return r + 1
+}
 
-	// Journey durations.
+// billingBlock writes the billed total and the amount to dispute (the Billing sheet has the
+// detail), each amount right of its label and its line count after it.
+func (w *Workbook) billingBlock(g *grid, r int, b *report.Billing) int {
+	g.row(r, w.st.header, "Billing", "Amount", "Lines")
+	r++
+	for _, t := range []struct {
+		label string
+		row   report.BillRow
+	}{{"Billed total", b.Total()}, {"To dispute", b.Dispute()}} {
+		g.put(1, r, t.label, w.st.bold)
+		g.put(2, r, t.row.Amount.Units(), w.st.money)
+		g.put(3, r, t.row.Lines, 0)
+		r++
+	}
+	return r + 1
+}
+
+// durationsBlock writes the journey duration statistics, in seconds and as [h]:mm:ss.
+func (w *Workbook) durationsBlock(g *grid, r int, d *report.Stats) int {
+	st := w.st
 	g.row(r, st.header, "Journey duration", "Seconds", "[h]:mm:ss")
 	r++
-	d := s.Durations
 	g.put(1, r, "Count", st.bold)
 	g.put(2, r, d.Count, 0)
 	r++
@@ -219,43 +277,122 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 		}
 		r++
 	}
-	r++
+	return r + 1
+}
 
-	// Service × class.
-	g.row(r, st.header, "Service", "PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "Total")
+// histogramBlock writes how many journeys took how long, one fixed bucket a row: the
+// bucket's label ("30–60 s": at least 30 s, under 60 s), then its count.
+func (w *Workbook) histogramBlock(g *grid, r int, h []report.Bucket) int {
+	g.row(r, w.st.header, "Journeys taking", "Count", "Share")
 	r++
-	for i := range s.Services {
-		sv := &s.Services[i]
-		g.put(1, r, sv.Service, 0)
-		for c, n := range sv.Counts {
-			g.put(2+c, r, n, 0)
+	if len(h) == 0 {
+		h = report.Buckets() // a Summary made by hand: every bucket, empty
+	}
+	total := 0
+	for _, b := range h {
+		total += b.Count
+	}
+	for _, b := range h {
+		g.put(1, r, b.Label, w.st.bold)
+		g.put(2, r, b.Count, 0)
+		g.put(3, r, report.Share(b.Count, total), w.st.percent)
+		r++
+	}
+	return r + 1
+}
+
+// servicesBlock writes the service × class table.
+func (w *Workbook) servicesBlock(g *grid, r int, services []report.ServiceRow) int {
+	c := rightCol
+	g.rowAt(c, r, w.st.header, "Service", "PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "Total")
+	r++
+	for i := range services {
+		sv := &services[i]
+		g.put(c, r, sv.Service, 0)
+		for k, n := range sv.Counts {
+			g.put(c+1+k, r, n, 0)
 		}
-		g.put(7, r, sv.Total, st.bold)
+		g.put(c+6, r, sv.Total, w.st.bold)
+		r++
+	}
+	return r + 1
+}
+
+// serviceDurationsBlock writes each service's journey duration count, median, P90 and max
+// (as [h]:mm:ss), for the services with at least one duration, in the service table's order.
+func (w *Workbook) serviceDurationsBlock(g *grid, r int, services []report.ServiceRow) int {
+	c := rightCol
+	g.rowAt(c, r, w.st.header, "Service", "Count", "Median", "P90", "Max")
+	r++
+	for i := range services {
+		sv := &services[i]
+		d := &sv.Durations
+		if d.Count == 0 {
+			continue
+		}
+		g.put(c, r, sv.Service, 0)
+		g.put(c+1, r, d.Count, 0)
+		for k, v := range []time.Duration{d.Median, d.P90, d.Max} {
+			g.put(c+2+k, r, excelDuration(v), w.st.duration)
+		}
+		r++
+	}
+	return r + 1
+}
+
+// changesBlock writes "Since previous run": how many ids changed, are new, gone or
+// unchanged, each count right of its label, then the table of classes before (rows, and
+// "(new)") against now (columns, and "(gone)").
+func (w *Workbook) changesBlock(g *grid, r int, cs *report.ChangeSet) int {
+	st, c := w.st, rightCol
+	g.rowAt(c, r, st.header, "Since previous run", "Count")
+	r++
+	for _, t := range []struct {
+		label report.Change
+		n     int
+	}{{report.Changed, cs.Changed}, {report.New, cs.New}, {report.Gone, cs.Gone}, {report.Unchanged, cs.Unchanged}} {
+		g.put(c, r, string(t.label), st.bold)
+		g.put(c+1, r, t.n, 0)
 		r++
 	}
 	r++
+	g.put(c, r, "Before \\ Now", st.header)
+	for k, cl := range recon.Classes {
+		g.put(c+1+k, r, string(cl), st.header)
+	}
+	g.put(c+1+report.GoneCol, r, report.GoneLabel, st.header)
+	r++
+	for i, row := range cs.Matrix {
+		label, style := report.NewLabel, st.bold
+		if i < recon.NumClasses {
+			label, style = string(recon.Classes[i]), st.class[i]
+		}
+		g.put(c, r, label, style)
+		for k, n := range row {
+			g.put(c+1+k, r, n, 0)
+		}
+		r++
+	}
+	return r + 1
+}
 
-	// Top issues.
-	g.row(r, st.header, "Top issues", "Count", "Share")
+// issuesBlock writes the most frequent issues (the Issues sheet has them all).
+func (w *Workbook) issuesBlock(g *grid, r int, s *report.Summary) int {
+	c := rightCol
+	g.rowAt(c, r, w.st.header, "Top issues", "Count", "Share")
 	r++
 	for i := range s.Issues[:min(len(s.Issues), topIssues)] {
 		is := &s.Issues[i]
-		g.put(1, r, is.Issue, 0)
-		g.put(2, r, is.Count, 0)
-		g.put(3, r, report.Share(is.Count, s.Results), st.percent)
+		g.put(c, r, is.Issue, 0)
+		g.put(c+1, r, is.Count, 0)
+		g.put(c+2, r, report.Share(is.Count, s.Results), w.st.percent)
 		r++
 	}
 	if len(s.Issues) == 0 {
-		g.put(1, r, "(none)", 0)
+		g.put(c, r, "(none)", 0)
+		r++
 	}
-	g.fit()
-	if g.err != nil {
-		return g.err
-	}
-	if err := w.addClassChart(classHeader, firstClass, lastClass); err != nil {
-		return err
-	}
-	return w.fitSummaryPage()
+	return r + 1
 }
 
 // fitSummaryPage prints the dashboard on one landscape page, chart included, as people
@@ -267,30 +404,5 @@ func (w *Workbook) fitSummaryPage() error {
 	}
 	return w.f.SetPageLayout(SheetSummary, &excelize.PageLayoutOptions{
 		Orientation: &landscape, FitToWidth: &one, FitToHeight: &one,
-	})
-}
-
-// addClassChart draws the class counts as columns in their class colours. The chart refers
-// to the Summary cells; it is not a formula cell.
-func (w *Workbook) addClassChart(header, first, last int) error {
-	ref := func(col string, a, b int) string {
-		return SheetSummary + "!$" + col + "$" + strconv.Itoa(a) + ":$" + col + "$" + strconv.Itoa(b)
-	}
-	points := make([]excelize.ChartDataPoint, len(recon.Classes))
-	for i, c := range recon.Classes {
-		fill, _ := c.Colors()
-		points[i] = excelize.ChartDataPoint{Index: i, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}}
-	}
-	return w.f.AddChart(SheetSummary, "E3", &excelize.Chart{
-		Type: excelize.Col,
-		Series: []excelize.ChartSeries{{
-			Name:       SheetSummary + "!$B$" + strconv.Itoa(header),
-			Categories: ref("A", first, last),
-			Values:     ref("B", first, last),
-			DataPoint:  points,
-		}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Results by class"}}},
-		Legend:    excelize.ChartLegend{Position: "none"},
-		Dimension: excelize.ChartDimension{Width: 480, Height: 290},
 	})
 }

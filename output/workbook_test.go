@@ -27,15 +27,17 @@ var wantHeaders = map[string][]string{
 	"Results": {"Row", "Request ID", "Classification", "HTTP Status", "Status", "Action", "Detail",
 		"Service", "Confirmation", "Reference", "First Name", "Last Name", "Email", "Phone", "DOB",
 		"Journey Duration (s)", "Journey Duration", "Stops", "Started At", "Finished At", "Issues",
-		"Attempts", "Error", "Input: customer", "Input: invoice"},
+		"Attempts", "Error", "Duplicate Rows", "Input: customer", "Input: invoice"},
 	"Journeys": {"Request ID", "Stop", "Timestamp", "Type", "Source", "Status", "Action", "Detail", "Elapsed (s)"},
 	"Issues":   {"Issue", "Count", "PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "Share"},
-	"Errors":   {"Row", "Request ID", "Error", "HTTP Status", "Attempts"},
+	"Errors":   {"Row", "Request ID", "Error", "HTTP Status", "Attempts", "Duplicate Rows"},
+	"Changes":  {"Request ID", "Before", "Now", "Change"},
+	"Billing":  {"Class", "Lines", "Amount"},
 }
 
 func TestWorkbookSheetsAndHeaders(t *testing.T) {
 	f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
-	want := []string{"Summary", "Results", "Journeys", "Issues", "Errors"}
+	want := []string{"Summary", "Results", "Journeys", "Issues", "Errors", "Changes", "Billing"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets = %q, want %q", got, want)
 	}
@@ -83,23 +85,23 @@ func TestWorkbookResultsRows(t *testing.T) {
 		want map[string]string
 	}{
 		{"req-pass", map[string]string{
-			"Row": "2, 5, 9", "Classification": "PASS", "HTTP Status": "200", "Status": "PASS", "Action": "PASS",
+			"Row": "2", "Duplicate Rows": "5, 9", "Classification": "PASS", "HTTP Status": "200", "Status": "PASS", "Action": "PASS",
 			"Detail": "ALL CHECKS PASSED", "Service": "IDMatch5.0", "Confirmation": "123456789", "Reference": "REF-1",
 			"First Name": "J***", "Last Name": "D***", "Email": "j***@example.com", "Phone": "***-***-7890",
-			"DOB": "1990-**-**", "Journey Duration (s)": "32", "Journey Duration": "0:00:32", "Stops": "3",
+			"DOB": "1990-**-**", "Journey Duration (s)": "32.000", "Journey Duration": "0:00:32", "Stops": "3",
 			"Started At": "2024-08-19 20:56:25", "Finished At": "2024-08-19 20:56:57",
 			"Issues": "OUT-OF-BAND SUCCESSFUL; ALL CHECKS PASSED", "Attempts": "1", "Error": "",
 			"Input: customer": "ACME", "Input: invoice": "inv-1",
 		}},
 		{"req-202", map[string]string{
-			"Row": "3", "Classification": "IN PROGRESS", "HTTP Status": "202", "Status": "", "Detail": "still working",
+			"Row": "3", "Duplicate Rows": "", "Classification": "IN PROGRESS", "HTTP Status": "202", "Status": "", "Detail": "still working",
 			"Stops": "", "Journey Duration": "", "Attempts": "1", "Input: customer": "ACME", "Input: invoice": "",
 		}},
 		{"req-404", map[string]string{
 			"Row": "4", "Classification": "NOT FOUND", "HTTP Status": "404", "Detail": "not found", "Error": "",
 		}},
 		{"req-err", map[string]string{
-			"Row": "7, 8", "Classification": "error", "HTTP Status": "503", "Attempts": "5",
+			"Row": "7", "Duplicate Rows": "8", "Classification": "error", "HTTP Status": "503", "Attempts": "5",
 			"Error": "HTTP 503 after 5 attempts", "Detail": "",
 		}},
 		{"req-fail", map[string]string{
@@ -139,10 +141,11 @@ func TestWorkbookCellTypesAndFormats(t *testing.T) {
 		numFmt      string  // custom number format, "" for none
 		raw         float64 // when number, the stored value
 	}{
-		{"Results", "A2", false, "", 0}, // "2, 5, 9"
+		{"Results", "A2", true, "", 2},  // the first line, also for a repeated id
+		{"Results", "X2", false, "", 0}, // its other lines: "5, 9"
 		{"Results", "A3", true, "", 3},
 		{"Results", "D2", true, "", 200},
-		{"Results", "P2", true, "", 32},
+		{"Results", "P2", true, fmtSeconds, 32},
 		{"Results", "Q2", true, fmtDuration, 32.0 / 86400},
 		{"Results", "R2", true, "", 3},
 		{"Results", "S2", true, fmtDateTime, 45523 + (20*3600+56*60+25)/86400.0},
@@ -153,12 +156,18 @@ func TestWorkbookCellTypesAndFormats(t *testing.T) {
 		{"Journeys", "B2", true, "", 1},
 		{"Journeys", "C2", true, fmtDateTime, 45523 + (20*3600+56*60+25)/86400.0},
 		{"Journeys", "C3", false, "", 0}, // "not a time" stays text
-		{"Journeys", "I4", true, "", 32},
+		{"Journeys", "I4", true, fmtSeconds, 32},
 		{"Issues", "B2", true, "", 1},
 		{"Issues", "H2", true, fmtPercent, 0.2},
 		{"Errors", "A2", true, "", 10},
 		{"Errors", "D3", true, "", 503},
 		{"Errors", "E3", true, "", 5},
+		{"Errors", "A3", true, "", 7},
+		{"Errors", "F3", false, "", 0}, // "8"
+		{"Billing", "B2", true, "", 3},
+		{"Billing", "C2", true, fmtMoney, 32.5},
+		{"Billing", "C3", true, fmtMoney, 1234.5},
+		{"Billing", "C10", true, fmtMoney, 1290.25},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sheet+"!"+tt.cell, func(t *testing.T) {
@@ -216,20 +225,20 @@ func TestWorkbookJourneysAndErrors(t *testing.T) {
 	f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary()))
 	want := [][]string{
 		{"Request ID", "Stop", "Timestamp", "Type", "Source", "Status", "Action", "Detail", "Elapsed (s)"},
-		{"req-pass", "1", "2024-08-19 20:56:25", "NEW REGISTRATION", "web", "STARTED", "", "", "0"},
+		{"req-pass", "1", "2024-08-19 20:56:25", "NEW REGISTRATION", "web", "STARTED", "", "", "0.000"},
 		{"req-pass", "2", "not a time", "Data Service", "IDMatch5.0", "DONE", "PASS", "ALL CHECKS PASSED", ""},
-		{"req-pass", "3", "2024-08-19 20:56:57", "Data Service", "PhoneMatch5.0", "DONE", "PASS", "OUT-OF-BAND SUCCESSFUL", "32"},
+		{"req-pass", "3", "2024-08-19 20:56:57", "Data Service", "PhoneMatch5.0", "DONE", "PASS", "OUT-OF-BAND SUCCESSFUL", "32.000"},
 		{"req-fail", "1", "garbled", "", "", "", "", "ctl\nend!", ""},
 	}
 	if got := sheetRows(t, f, "Journeys", 9); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("Journeys =\n%q\nwant\n%q", got, want)
 	}
 	wantErr := [][]string{
-		{"Row", "Request ID", "Error", "HTTP Status", "Attempts"},
-		{"10", "bad/id", "invalid character '/' in request id", "", ""},
-		{"7, 8", "req-err", "HTTP 503 after 5 attempts", "503", "5"},
+		{"Row", "Request ID", "Error", "HTTP Status", "Attempts", "Duplicate Rows"},
+		{"10", "bad/id", "invalid character '/' in request id", "", "", ""},
+		{"7", "req-err", "HTTP 503 after 5 attempts", "503", "5", "8"},
 	}
-	if got := sheetRows(t, f, "Errors", 5); !slices.EqualFunc(got, wantErr, slices.Equal) {
+	if got := sheetRows(t, f, "Errors", 6); !slices.EqualFunc(got, wantErr, slices.Equal) {
 		t.Errorf("Errors =\n%q\nwant\n%q", got, wantErr)
 	}
 	wantIss := [][]string{
@@ -243,16 +252,27 @@ func TestWorkbookJourneysAndErrors(t *testing.T) {
 	}
 }
 
-// summaryValue finds label in column A of Summary and returns the cells right of it.
+// summaryValue finds label in a label column of Summary (A, or E for the blocks on the
+// right), the first from the top, and returns the cells right of it.
 func summaryValue(t *testing.T, f *excelize.File, label string) []string {
 	t.Helper()
-	for _, r := range sheetRows(t, f, "Summary", 3) {
-		if r[0] == label {
-			return r[1:]
+	_, v := summaryLabel(t, f, label)
+	return v
+}
+
+// summaryLabel is summaryValue that also returns the label's cell.
+func summaryLabel(t *testing.T, f *excelize.File, label string) (string, []string) {
+	t.Helper()
+	for i, r := range sheetRows(t, f, "Summary", 12) {
+		for _, c := range []int{0, 4} {
+			if r[c] == label {
+				cell, _ := excelize.CoordinatesToCellName(c+1, i+1)
+				return cell, r[c+1 : c+8]
+			}
 		}
 	}
 	t.Fatalf("Summary has no %q label", label)
-	return nil
+	return "", nil
 }
 
 func TestWorkbookSummary(t *testing.T) {
@@ -343,7 +363,7 @@ func TestWorkbookSummary(t *testing.T) {
 		s := fixtureSummary()
 		s.Facts.Complete, s.Facts.Reason = true, ""
 		f := openWorkbook(t, buildWorkbook(t, fixtureOptions(), nil, nil, s))
-		if got := summaryValue(t, f, "Result"); !slices.Equal(got, []string{"COMPLETE", ""}) {
+		if got := summaryValue(t, f, "Result")[:2]; !slices.Equal(got, []string{"COMPLETE", ""}) {
 			t.Errorf("Result = %q", got)
 		}
 	})
@@ -353,10 +373,12 @@ func TestWorkbookAutoFilter(t *testing.T) {
 	path := buildWorkbook(t, fixtureOptions(), fixtureInvalid, fixtureItems(), fixtureSummary())
 	f := openWorkbook(t, path)
 	want := map[string]string{
-		"Results":  "'Results'!$A$1:$Y$6",
+		"Results":  "'Results'!$A$1:$Z$6",
 		"Journeys": "'Journeys'!$A$1:$I$5",
 		"Issues":   "'Issues'!$A$1:$H$4",
-		"Errors":   "'Errors'!$A$1:$E$3",
+		"Errors":   "'Errors'!$A$1:$F$3",
+		"Changes":  "'Changes'!$A$1:$D$6",
+		"Billing":  "'Billing'!$A$1:$C$10", // the class table
 	}
 	got := map[string]string{}
 	for _, d := range f.GetDefinedName() {
@@ -400,7 +422,7 @@ func TestWorkbookHostileText(t *testing.T) {
 		r := i + 2
 		cells := []struct{ sheet, col string }{
 			{"Results", "E"}, {"Results", "F"}, {"Results", "G"}, {"Results", "H"}, {"Results", "I"},
-			{"Results", "J"}, {"Results", "U"}, {"Results", "X"},
+			{"Results", "J"}, {"Results", "U"}, {"Results", "Y"},
 			{"Journeys", "C"}, {"Journeys", "D"}, {"Journeys", "E"}, {"Journeys", "F"}, {"Journeys", "G"}, {"Journeys", "H"},
 		}
 		for _, c := range cells {
@@ -500,13 +522,13 @@ func TestWorkbookContinuation(t *testing.T) {
 		items = append(items, it)
 	}
 	invalid := []recon.Invalid{{Line: 20, Value: "x/1", Reason: "bad"}, {Line: 21, Value: "x/2", Reason: "bad"}}
-	s := fixtureSummary()
+	s := fixtureSummary() // its 5 changes go on at Changes (2)
 	f := openWorkbook(t, buildWorkbook(t, Options{MaxRows: 5}, invalid, items, s))
 
 	sheets := f.GetSheetList()
 	wantSheets := []string{"Summary", "Results", "Results (2)", "Results (3)", "Journeys", "Journeys (2)",
 		"Journeys (3)", "Journeys (4)", "Journeys (5)", "Journeys (6)", "Journeys (7)", "Journeys (8)",
-		"Issues", "Errors", "Errors (2)"}
+		"Issues", "Errors", "Errors (2)", "Changes", "Changes (2)", "Billing"}
 	if !slices.Equal(sheets, wantSheets) {
 		t.Fatalf("sheets = %q\nwant %q", sheets, wantSheets)
 	}
@@ -514,7 +536,7 @@ func TestWorkbookContinuation(t *testing.T) {
 	stopSheet := map[string]string{}
 	stopsSeen := map[string][]string{}
 	for _, sh := range sheets {
-		if sh == "Summary" {
+		if sh == "Summary" || sh == "Billing" { // not streamed tables: a few rows, never continued
 			continue
 		}
 		base, _, _ := strings.Cut(sh, " (")
@@ -522,7 +544,7 @@ func TestWorkbookContinuation(t *testing.T) {
 		if len(rs) > 5 {
 			t.Errorf("%s has %d rows, max 5", sh, len(rs))
 		}
-		if !slices.Equal(rs[0][:5], wantHeaders[base][:5]) {
+		if n := len(wantHeaders[base]); !slices.Equal(rs[0][:min(n, 5)], wantHeaders[base][:min(n, 5)]) {
 			t.Errorf("%s header = %q", sh, rs[0])
 		}
 		for _, r := range rs[1:] {

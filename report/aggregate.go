@@ -2,8 +2,10 @@ package report
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -21,18 +23,26 @@ const NoService = "(none)"
 type Aggregate struct {
 	counts recon.Counts
 
-	services   []ServiceRow
+	// services holds each service's counts and durations; the overall duration statistics
+	// are merged from the services' sorted durations (mergedStats), so a duration is kept
+	// once, 8 bytes, and the per-service quantiles are exact too.
+	services   []serviceEntry
 	serviceIdx map[string]int
 
 	issues   []issueEntry
 	issueIdx map[string]int
 	seq      int // results added, stamps issueEntry.last to count an issue once per result
 
-	// durations are kept whole (8 bytes each) so the quantiles are exact, not estimated.
-	durations []time.Duration
-	sorted    bool
+	histogram [numBuckets]int
 
 	rows, duplicates, invalid int
+}
+
+// serviceEntry is a ServiceRow with the service's journey durations.
+type serviceEntry struct {
+	ServiceRow
+	durations []time.Duration
+	sorted    bool
 }
 
 // issueEntry is an IssueRow with the number of the last result that counted it.
@@ -46,15 +56,6 @@ func NewAggregate() *Aggregate {
 	return &Aggregate{
 		serviceIdx: make(map[string]int),
 		issueIdx:   make(map[string]int),
-		sorted:     true,
-	}
-}
-
-// Grow reserves room for n more durations, so a caller who knows the batch size spares Add
-// the slice's regrowth.
-func (a *Aggregate) Grow(n int) {
-	if n > 0 {
-		a.durations = slices.Grow(a.durations, n)
 	}
 }
 
@@ -85,11 +86,12 @@ func (a *Aggregate) Add(r *recon.Result, d *Derived) {
 	if !ok {
 		name = strings.Clone(name) // don't pin the decoded body behind a map key
 		i = len(a.services)
-		a.services = append(a.services, ServiceRow{Service: name})
+		a.services = append(a.services, serviceEntry{ServiceRow: ServiceRow{Service: name}, sorted: true})
 		a.serviceIdx[name] = i
 	}
-	a.services[i].Counts[ci]++
-	a.services[i].Total++
+	sv := &a.services[i]
+	sv.Counts[ci]++
+	sv.Total++
 
 	for _, s := range d.Issues {
 		s = strings.TrimSpace(s)
@@ -113,8 +115,9 @@ func (a *Aggregate) Add(r *recon.Result, d *Derived) {
 	}
 
 	if d.HasDuration && d.Duration >= 0 {
-		a.durations = append(a.durations, d.Duration)
-		a.sorted = false
+		sv.durations = append(sv.durations, d.Duration)
+		sv.sorted = false
+		a.histogram[bucketOf(d.Duration)]++
 	}
 }
 
@@ -126,9 +129,11 @@ func (a *Aggregate) SetInput(rows, duplicates, invalid int) {
 
 // Summary returns the figures so far with the run's facts. It may be called any number of
 // times, also between Adds (for a progress line or an interrupted run); the slices it returns
-// are the caller's own. Durations follow the rules of StatsOf; Services are sorted by Total
-// descending then name, Issues by Count descending then text (byte order, so the sheets come
-// out the same on every run).
+// are the caller's own. Durations, and each service's, follow the rules of StatsOf;
+// Histogram counts the same durations by Buckets. Services are sorted by Total descending
+// then name, Issues by Count descending then text (byte order, so the sheets come out the
+// same on every run). Billing and Changes are left nil: they come from a Ledger and a
+// Changes, which the caller keeps when the run has amounts or a previous run.
 func (a *Aggregate) Summary(f Facts) Summary {
 	s := Summary{
 		Facts:      f,
@@ -140,15 +145,25 @@ func (a *Aggregate) Summary(f Facts) Summary {
 	for _, n := range a.counts {
 		s.Results += n
 	}
-	if !a.sorted {
-		// Sorting in place loses nothing (the order of durations carries no meaning) and
-		// spares a copy of up to a million values on every call.
-		slices.Sort(a.durations)
-		a.sorted = true
+	runs := make([][]time.Duration, len(a.services))
+	s.Services = make([]ServiceRow, len(a.services))
+	for i := range a.services {
+		sv := &a.services[i]
+		if !sv.sorted {
+			// Sorting in place loses nothing (the order of durations carries no meaning)
+			// and spares a copy of up to a million values on every call.
+			slices.Sort(sv.durations)
+			sv.sorted = true
+		}
+		runs[i] = sv.durations
+		s.Services[i] = sv.ServiceRow
+		s.Services[i].Durations = statsSorted(sv.durations)
 	}
-	s.Durations = statsSorted(a.durations)
-
-	s.Services = slices.Clone(a.services)
+	s.Durations = mergedStats(runs)
+	s.Histogram = Buckets()
+	for i := range s.Histogram {
+		s.Histogram[i].Count = a.histogram[i]
+	}
 	slices.SortFunc(s.Services, func(x, y ServiceRow) int {
 		return cmp.Or(cmp.Compare(y.Total, x.Total), strings.Compare(x.Service, y.Service))
 	})
@@ -179,34 +194,77 @@ func StatsOf(ds []time.Duration) Stats { return statsSorted(slices.Sorted(slices
 
 // statsSorted is StatsOf for durations already in ascending order.
 func statsSorted(ds []time.Duration) Stats {
-	n := len(ds)
+	return statsAt(len(ds), func(k int) time.Duration { return ds[k] }, [][]time.Duration{ds})
+}
+
+// mergedStats is StatsOf over the union of runs, each in ascending order, without merging
+// them into one slice: the quantiles are found by their value (kthOfRuns).
+func mergedStats(runs [][]time.Duration) Stats {
+	n := 0
+	for _, r := range runs {
+		n += len(r)
+	}
+	return statsAt(n, func(k int) time.Duration { return kthOfRuns(runs, k) }, runs)
+}
+
+// statsAt computes the Stats of n values given the k-th smallest (0-based) by at, and the
+// values themselves for the mean.
+func statsAt(n int, at func(k int) time.Duration, runs [][]time.Duration) Stats {
 	if n == 0 {
 		return Stats{}
 	}
-	st := Stats{Count: n, Min: ds[0], Max: ds[n-1]}
+	st := Stats{Count: n, Min: at(0), Max: at(n - 1)}
 	if n%2 == 1 {
-		st.Median = ds[n/2]
+		st.Median = at(n / 2)
 	} else {
-		lo, hi := ds[n/2-1], ds[n/2]
+		lo, hi := at(n/2-1), at(n/2)
 		st.Median = lo + (hi-lo)/2 + (hi-lo)%2 // half up, without overflow
 	}
-	st.P90 = ds[(9*n+9)/10-1] // ceil(9n/10) - 1, in integers
-	st.Mean = mean(ds)
+	st.P90 = at((9*n+9)/10 - 1) // ceil(9n/10) - 1, in integers
+	st.Mean = mean(runs, n)
 	return st
 }
 
-// mean returns the mean of non-negative durations, rounded half up, without overflow.
-func mean(ds []time.Duration) time.Duration {
-	var hi, lo uint64
-	for _, d := range ds {
-		var c uint64
-		lo, c = bits.Add64(lo, uint64(max(d, 0)), 0)
-		hi += c
+// kthOfRuns returns the k-th smallest value (0-based) of the union of ascending runs: the
+// least value v with more than k values at or below it, found by bisecting the values
+// (at most 64 steps, each a binary search per run), so nothing is copied.
+func kthOfRuns(runs [][]time.Duration, k int) time.Duration {
+	lo, hi := time.Duration(math.MaxInt64), time.Duration(0)
+	for _, r := range runs {
+		if len(r) > 0 {
+			lo, hi = min(lo, r[0]), max(hi, r[len(r)-1])
+		}
 	}
-	n := uint64(len(ds))
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		atOrBelow := 0
+		for _, r := range runs {
+			atOrBelow += sort.Search(len(r), func(i int) bool { return r[i] > mid })
+		}
+		if atOrBelow > k {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+// mean returns the mean of the n non-negative durations in runs, rounded half up, without
+// overflow.
+func mean(runs [][]time.Duration, n int) time.Duration {
+	var hi, lo uint64
+	for _, ds := range runs {
+		for _, d := range ds {
+			var c uint64
+			lo, c = bits.Add64(lo, uint64(max(d, 0)), 0)
+			hi += c
+		}
+	}
+	un := uint64(n)
 	// Each value is below 2^63, so hi < n/2 and the quotient fits 64 bits, indeed 63.
-	q, r := bits.Div64(hi, lo, n)
-	if r >= n-r {
+	q, r := bits.Div64(hi, lo, un)
+	if r >= un-r {
 		q++
 	}
 	return time.Duration(q)

@@ -1,6 +1,8 @@
 // Package report aggregates classified results into the figures the workbook shows: counts
-// per class, duplicates, invalid rows, journey durations and their statistics, issues, and
-// counts by service and class. It is pure: no I/O, and the clock comes in as a value.
+// per class, duplicates, invalid rows, journey durations and their statistics (overall, by
+// service, and as a histogram), issues, and counts by service and class (Aggregate); the
+// billed amounts by class and service (Ledger); and the comparison with a previous run
+// (Changes). It is pure: no I/O, and the clock comes in as a value.
 package report
 
 import (
@@ -45,11 +47,13 @@ type Stats struct {
 	Min, Median, P90, Max, Mean time.Duration
 }
 
-// ServiceRow counts one service's results by class.
+// ServiceRow counts one service's results by class, with the statistics of their journey
+// durations.
 type ServiceRow struct {
-	Service string
-	Counts  recon.Counts
-	Total   int
+	Service   string
+	Counts    recon.Counts
+	Total     int
+	Durations Stats // over the service's results that have a journey duration
 }
 
 // IssueRow counts one distinct issue string: results carrying it, overall and per class.
@@ -68,8 +72,18 @@ type Summary struct {
 	Duplicates int          // lines repeating an id already seen
 	Invalid    int          // invalid rows
 	Durations  Stats
+	Histogram  []Bucket     // the journey durations by Buckets, every bucket in order
 	Services   []ServiceRow // sorted by Total descending, then name
 	Issues     []IssueRow   // sorted by Count descending, then text
+
+	// Billing is set by the caller (from a Ledger) when the input has an amount column: the
+	// workbook then adds the Billing sheet and the Summary's billed total and amount to
+	// dispute. Nil means no amounts.
+	Billing *Billing
+	// Changes is set by the caller (from Changes.Result) when there is a previous run: the
+	// workbook then adds the Changes sheet and the Summary's "Since previous run". Nil means
+	// no previous run.
+	Changes *ChangeSet
 }
 
 // Count returns the number of results of class c.
