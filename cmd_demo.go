@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,8 +20,11 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	c := job.Config{Out: "vxrecon-demo.xlsx", Concurrency: 16, PII: "mask", FileMode: 0o600}
 	o := options{LogFormat: "auto", LogLevel: "info", Progress: "auto"}
 	fs := newFlagSet("demo", "vxrecon demo [-out R.xlsx] [-n N]", false,
-		"The demo starts the built-in simulated API on loopback and runs the whole job against it.\n"+
-			"It reads no VXRECON_* variable, so it never touches a real run's files.\n")
+		"The demo starts the built-in simulated API on loopback and runs the whole job against it\n"+
+			"twice: last night's run quietly, into a temporary folder, then tonight's, with -previous\n"+
+			"last night's workbook, so the workbook shows what changed overnight (Changes) and what it\n"+
+			"means in money (Billing). It reads no VXRECON_* variable, so it never touches a real\n"+
+			"run's files.\n")
 	outputFlags(fs, &c)
 	fs.IntVar(&n, "n", n, "number of generated request ids")
 	concurrencyFlag(fs, &c)
@@ -33,25 +38,60 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	if err := o.validate(); err != nil {
 		return usageError(e, "demo", err)
 	}
-	srv, err := sim.Start(sim.Options{Token: demoToken})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "vxrecon demo: start simulator: %v\n", err)
-		return job.ExitIncomplete
-	}
-	defer srv.Close()
-
 	c.Input, c.InputName = "-", "demo.csv"
 	c.MaxErrorRate = 1 // the demo's errors are part of the show
-	c.BaseURL = srv.URL
 	c.Timeout = 5 * time.Second
 	c.Retries = 3
 	c.Token = demoToken
 	c.Backoff = job.Backoff{Min: 20 * time.Millisecond, Max: 500 * time.Millisecond, RetryAfterMax: 250 * time.Millisecond}
 	c.Version, _, _ = buildVersion()
+	ids := sim.DemoIDs(n + demoMoved)
+
+	// Last night: a few ids that are gone tonight, none of tonight's last few.
+	dir, err := os.MkdirTemp("", "vxrecon-demo-")
+	if err != nil {
+		fmt.Fprintf(e.stderr, "vxrecon demo: %v\n", err)
+		return job.ExitIncomplete
+	}
+	defer os.RemoveAll(dir)
+	last := c
+	last.Out = filepath.Join(dir, "last-night.xlsx")
+	last.Journal, last.SummaryJSON, last.MetricsFile = "", "", ""
+	lastIDs := append(ids[:n-min(demoMoved, n-1):n-min(demoMoved, n-1)], ids[n:]...)
+	if code := demoNight(ctx, 0, last, lastIDs, nil, e); code != job.ExitOK {
+		return code
+	}
+	// Tonight: some sessions in progress last night have ended.
+	c.Previous = last.Out
+	return demoNight(ctx, 1, c, ids[:n], &o, e)
+}
+
+// demoMoved is how many ids the demo's two nights do not share: gone since last night, and
+// new tonight.
+const demoMoved = 3
+
+// demoNight runs one night of the demo against a simulator of that night. o is nil for the
+// quiet first night: only errors are logged, and nothing goes to stdout.
+func demoNight(ctx context.Context, night int, c job.Config, ids []string, o *options, e *env) int {
+	srv, err := sim.Start(sim.Options{Token: demoToken, Night: night})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "vxrecon demo: start simulator: %v\n", err)
+		return job.ExitIncomplete
+	}
+	defer srv.Close()
+	c.BaseURL = srv.URL
 	if err := c.Validate(); err != nil {
 		return usageError(e, "demo", err)
 	}
-	return runJob(ctx, c, o, strings.NewReader(demoCSV(sim.DemoIDs(n))), nil, e)
+	in := strings.NewReader(demoCSV(ids))
+	if o != nil {
+		return runJob(ctx, c, *o, in, nil, e)
+	}
+	out := job.Run(ctx, c, in, newLogger(e.stderr, "json", "error", false), nil)
+	if out.Status == job.BadInput {
+		return usageError(e, "demo", out.Err)
+	}
+	return out.Status.ExitCode()
 }
 
 // demoCSV builds the demo's input: a request id column among the customer's own columns, with a

@@ -15,7 +15,7 @@ func expandDates(c *job.Config, now time.Time) {
 		"{date}", now.Format(time.DateOnly),
 		"{yesterday}", now.AddDate(0, 0, -1).Format(time.DateOnly),
 	)
-	for _, p := range []*string{&c.Input, &c.Out, &c.Journal, &c.SummaryJSON, &c.MetricsFile} {
+	for _, p := range []*string{&c.Input, &c.Out, &c.Journal, &c.SummaryJSON, &c.MetricsFile, &c.Previous} {
 		*p = r.Replace(*p)
 	}
 }

@@ -33,6 +33,7 @@ func inputFlags(fs *flag.FlagSet, c *job.Config) {
 	fs.StringVar(&c.Column, "column", c.Column, "`header` of the request id column; none = detected (request_id, Request ID, requestId, …)")
 	fs.StringVar(&c.Sheet, "sheet", c.Sheet, "the `sheet` to read when the input is an .xlsx workbook; none = the first")
 	fs.StringVar(&c.Delimiter, "delimiter", c.Delimiter, "the CSV `delimiter`: , ; | or tab; none = detected from the header line")
+	fs.StringVar(&c.Previous, "previous", c.Previous, "an earlier run's workbook or journal `file`: adds the Changes sheet")
 	fs.StringVar(&c.AmountColumn, "amount-column", c.AmountColumn, "`header` of the billed amount column (adds the Billing sheet); none = detected (amount, price, cost, fee, charge), - = no amount column")
 }
 

@@ -51,7 +51,8 @@ for r in res[1:]:
         check(abs(secs - float(r[h["Journey Duration (s)"]])) <= 1, f"{d} != {r[h['Journey Duration (s)']]} s")
 for cls, n in summary["counts"].items():
     check(counts.get(cls, 0) == n, f"Results shows {counts.get(cls, 0)} {cls}, want {n}")
-check(any(r[h["Row"]].count(",") >= 1 for r in res[1:]), "no duplicate id shows its lines")
+check(all(r[h["Row"]].isdigit() for r in res[1:]), "a Row is not a line number")
+check(any(r[h["Duplicate Rows"]] for r in res[1:]), "no duplicate id shows its other lines")
 check(any(c.startswith("Input: ") for c in res[0]), "input columns not carried")
 
 jr = sheet("Journeys")
@@ -67,6 +68,27 @@ check(er and er[0][:5] == ["Row", "Request ID", "Error", "HTTP Status", "Attempt
 check(len(er) - 1 == summary["counts"]["error"] + summary["invalid"],
       f"Errors rows {len(er) - 1}, want {summary['counts']['error']} errors + {summary['invalid']} invalid")
 check(any(r[1] == "not/a valid id" for r in er[1:]), "the demo's invalid id is not on Errors")
+
+chg = sheet("Changes")
+check(chg and chg[0] == ["Request ID", "Before", "Now", "Change"], f"Changes header {chg[:1]}")
+c = summary["changes"]
+check(len(chg) - 1 == c["changed"] + c["new"] + c["gone"], f"Changes rows {len(chg) - 1}, summary {c}")
+order = [r[3] for r in chg[1:]]
+check(order == sorted(order, key=["changed", "new", "gone"].index), "Changes not in the order changed, new, gone")
+for k, n in c.items():
+    check(labels.get(k) == str(n), f"Summary {k} shows {labels.get(k)!r}, want {n}")
+
+bill = sheet("Billing")
+check(bill and bill[0] == ["Class", "Lines", "Amount"], f"Billing header {bill[:1]}")
+rows = {r[0]: r[1:3] for r in bill[1:10]}
+want = ["PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "invalid", "duplicate lines", "to dispute", "total"]
+check([r[0] for r in bill[1:10]] == want, f"Billing rows {[r[0] for r in bill[1:10]]}")
+b = summary["billing"]
+money = lambda v: float(v.replace(",", ""))
+check(rows.get("total", ["", "0"])[0] == str(b["lines"]) and abs(money(rows["total"][1]) - b["amount"]) < 0.005,
+      f"Billing total shows {rows.get('total')}, summary {b}")
+check(all("." in r[1] and len(r[1].split(".")[1]) == 2 for r in rows.values()), "amounts not shown with two decimals")
+check(any(r[:3] == ["Service", "Lines", "Amount"] for r in bill), "no Billing table by service")
 
 if problems:
     print("LibreOffice check FAILED:")

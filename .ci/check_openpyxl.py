@@ -28,10 +28,14 @@ HEADERS = {
                  "Elapsed (s)"],
     "Issues": ["Issue", "Count"],
     "Errors": ["Row", "Request ID", "Error", "HTTP Status", "Attempts"],
+    "Changes": ["Request ID", "Before", "Now", "Change"],
+    "Billing": ["Class", "Lines", "Amount"],
 }
+BILLING_ROWS = ["PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error", "invalid", "duplicate lines",
+                "to dispute", "total"]
 
 wb = openpyxl.load_workbook(path)  # formulas kept as formulas: data_type 'f' would show them
-check(wb.sheetnames[:5] == ["Summary", "Results", "Journeys", "Issues", "Errors"],
+check(wb.sheetnames == ["Summary", "Results", "Journeys", "Issues", "Errors", "Changes", "Billing"],
       f"sheet order {wb.sheetnames}")
 check(wb.active.title == "Summary", f"active sheet is {wb.active.title}")
 check(wb.properties.creator == "vxrecon", f"creator {wb.properties.creator!r}")
@@ -51,6 +55,11 @@ for ws in wb.worksheets:
     check(ws.freeze_panes == "A2", f"{ws.title} freeze_panes {ws.freeze_panes}")
     check(bool(ws.auto_filter.ref) or bool(ws.tables), f"{ws.title} has no autofilter or table")
     check(all(c.font.b for c in ws[1] if c.value), f"{ws.title} header not bold")
+    # Printed like a report: landscape, one page wide, the header row on every page.
+    check(ws.page_setup.orientation == "landscape", f"{ws.title} prints {ws.page_setup.orientation}")
+    check(ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+          and ws.page_setup.fitToWidth in (1, "1"), f"{ws.title} does not print one page wide")
+    check(ws.print_title_rows in ("1:1", "$1:$1"), f"{ws.title} print titles {ws.print_title_rows!r}")
 
 res = wb["Results"]
 col = {c.value: c.column for c in res[1]}
@@ -75,6 +84,12 @@ for r in rows:
     if started.value not in (None, ""):
         check(isinstance(started.value, datetime.datetime), f"Started At not a date-time: {started.value!r}")
         seen_date = True
+    line = r[col["Row"] - 1].value
+    check(isinstance(line, int), f"Row not a number: {line!r}")
+    dups = r[col["Duplicate Rows"] - 1].value
+    check(dups in (None, "") or isinstance(dups, str), f"Duplicate Rows not text: {dups!r}")
+    if secs.value not in (None, ""):
+        check(secs.number_format == "0.000", f"Journey Duration (s) format {secs.number_format!r}")
     http = r[col["HTTP Status"] - 1].value
     check(http in (None, "") or isinstance(http, int), f"HTTP Status not a number: {http!r}")
     first = r[col["First Name"] - 1].value
@@ -92,17 +107,51 @@ for row in summ.iter_rows():
 for cls, n in summary["counts"].items():
     check(labels.get(cls) == n, f"Summary {cls} = {labels.get(cls)!r}, want {n}")
 
+# Finance: the Billing table in its order, amounts as numbers with two decimals, adding up.
+bill = wb["Billing"]
+brows = {}
+for r in bill.iter_rows(min_row=2, max_row=len(BILLING_ROWS) + 1):
+    brows[r[0].value] = (r[1].value, r[2].value)
+    check(r[2].number_format == "#,##0.00", f"Billing {r[0].value} amount format {r[2].number_format!r}")
+check(list(brows) == BILLING_ROWS, f"Billing rows {list(brows)}")
+b = summary["billing"]
+check(brows["total"] == (b["lines"], b["amount"]), f"Billing total {brows['total']}, summary {b}")
+check(brows["to dispute"] == (b["to_dispute_lines"], b["to_dispute_amount"]), f"Billing to dispute {brows['to dispute']}")
+check(abs(sum(brows[c][1] for c in BILLING_ROWS[:6]) - b["amount"]) < 0.005, "the class rows do not add up to the total")
+check(sum(brows[c][0] for c in BILLING_ROWS[:6]) == b["lines"], "the class lines do not add up to the total")
+check(labels.get("Billed total") == b["amount"] and labels.get("To dispute") == b["to_dispute_amount"],
+      f"Summary billed total {labels.get('Billed total')!r}, to dispute {labels.get('To dispute')!r}")
+
+# Analysts: what changed since the previous run, on its sheet and on the Summary.
+ch = summary["changes"]
+kinds = {}
+for r in wb["Changes"].iter_rows(min_row=2, values_only=True):
+    kinds[r[3]] = kinds.get(r[3], 0) + 1
+check(kinds == {k: v for k, v in ch.items() if k != "unchanged" and v}, f"Changes sheet {kinds}, summary {ch}")
+for k, n in ch.items():
+    check(labels.get(k) == n, f"Summary since previous run {k} = {labels.get(k)!r}, want {n}")
+
 # Read-only mode (what pandas.read_excel uses) trusts each sheet's declared dimension: it must
 # cover every row, or an analyst's dataframe would hold the header only.
 ro = openpyxl.load_workbook(path, read_only=True)
-for name in ["Results", "Journeys", "Issues", "Errors"]:
+for name in ["Results", "Journeys", "Issues", "Errors", "Changes", "Billing"]:
     full_rows = wb[name].max_row
     ro_rows = sum(1 for _ in ro[name].iter_rows())
     check(ro_rows == full_rows, f"read-only {name}: {ro_rows} rows, full load {full_rows}")
 check(sum(1 for _ in ro["Results"].iter_rows()) == summary["results"] + 1, "read-only Results row count")
 
 z = zipfile.ZipFile(path)
-check(any(n.startswith("xl/charts/chart") for n in z.namelist()), "no chart in the workbook")
+charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+check(bool(charts), "no chart in the workbook")
+if charts:
+    # excelize writes the chart namespace as the default one: drop any "c:" prefix.
+    chart = z.read(charts[0]).decode().replace("<c:", "<").replace("</c:", "</")
+    # The class colours, bar by bar (LibreOffice draws its own palette without them), and the
+    # counts on the bars.
+    check(chart.count("<dPt>") == 5, f"chart has {chart.count('<dPt>')} data points, want 5")
+    for fill in ["C6EFCE", "FFC7CE", "FFEB9C", "D9D9D9", "C00000"]:
+        check(fill in chart, f"chart lacks the class colour {fill}")
+    check('<showVal val="1"' in chart, "chart shows no data labels")
 
 if problems:
     print("openpyxl check FAILED:")

@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkResultPath measures what the job does for one id once its answer is in, the same
-// calls as Run (recordResult): decode and classify the body, derive the journey
+// calls as Run (run.record): decode and classify the body, derive the journey
 // figures, add them to the running aggregates and write the Results and Journeys rows.
 // Bodies are the simulator's PASS answers (1 to 4 journey stops), 1,024 different ids in turn.
 // HTTP is left out (see bench/bench.sh for the whole run, and BenchmarkRun in ./vx).
@@ -24,16 +24,16 @@ func BenchmarkResultPath(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer wb.Close()
-	agg := report.NewAggregate()
+	r := &run{agg: report.NewAggregate(), wb: wb}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		k := i % n
 		rec := recon.Record{ID: ids[k], Line: i + 2}
-		r := vx.Classify(ids[k], 200, bodies[k])
-		if r.Class != recon.Pass {
-			b.Fatalf("%s: %s %s", ids[k], r.Class, r.Err)
+		res := vx.Classify(ids[k], 200, bodies[k])
+		if res.Class != recon.Pass {
+			b.Fatalf("%s: %s %s", ids[k], res.Class, res.Err)
 		}
-		if err := recordResult(agg, wb, &rec, &r); err != nil {
+		if err := r.record(&rec, &res); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -61,15 +61,15 @@ func BenchmarkWorkbook20k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		agg := report.NewAggregate()
+		r := &run{agg: report.NewAggregate(), wb: wb}
 		for i := range n {
 			rec := recon.Record{ID: ids[i], Line: i + 2}
-			r := vx.Classify(ids[i], 200, bodies[i])
-			if err := recordResult(agg, wb, &rec, &r); err != nil {
+			res := vx.Classify(ids[i], 200, bodies[i])
+			if err := r.record(&rec, &res); err != nil {
 				b.Fatal(err)
 			}
 		}
-		sum := agg.Summary(report.Facts{Complete: true})
+		sum := r.agg.Summary(report.Facts{Complete: true})
 		if err := wb.WriteTo(io.Discard, &sum); err != nil {
 			b.Fatal(err)
 		}

@@ -32,6 +32,7 @@ type Config struct {
 	Journal     string      // JSON-lines journal of every answer; "" = none
 	SummaryJSON string      // machine-readable summary; "" = none
 	MetricsFile string      // Prometheus text file for node_exporter; "" = none
+	Previous    string      // an earlier run's workbook or journal, for the Changes sheet; "" = none
 	FileMode    os.FileMode // mode of the files written; 0 = 0600
 	PII         pii.Mode
 	MaxRows     int // rows per sheet, header included; 0 = Excel's limit (tests lower it)
@@ -118,6 +119,7 @@ func (c *Config) checkFiles() error {
 		files.Named{Flag: "-journal", Path: c.Journal},
 		files.Named{Flag: "-summary-json", Path: c.SummaryJSON},
 		files.Named{Flag: "-metrics-file", Path: c.MetricsFile},
+		files.Named{Flag: "-previous", Path: c.Previous},
 	)
 }
 

@@ -121,7 +121,7 @@ func (r *run) write(buf *reorder.Buffer, n int) error {
 		if res.Class == recon.Error && res.Attempts > 0 {
 			r.log.Warn().Str("id", res.ID).Int("attempts", res.Attempts).Str("reason", res.Err).Msg("error result")
 		}
-		if err := recordResult(r.agg, r.wb, &r.batch.Records[i], &res); err != nil {
+		if err := r.record(&r.batch.Records[i], &res); err != nil {
 			return fmt.Errorf("%w: %w", errWorkbook, err)
 		}
 	}
@@ -144,6 +144,9 @@ func (r *run) addInvalid() error {
 	for i := range inv {
 		if i < maxInvalidLogged {
 			r.log.Warn().Str("input", r.c.InputName).Int("line", inv[i].Line).Str("reason", inv[i].Reason).Msg("invalid input row")
+		}
+		if r.ledger != nil {
+			r.ledger.AddInvalid(&inv[i])
 		}
 		if err := r.wb.AddInvalid(&inv[i]); err != nil {
 			return fmt.Errorf("%w: %w", errWorkbook, err)
@@ -183,10 +186,17 @@ func (r *run) reusable() int {
 	return r.journal.Reusable()
 }
 
-// recordResult is what the job does with one answer once it is in, in input order: derive
-// the journey figures, add them to the running aggregates and write the rows.
-func recordResult(agg *report.Aggregate, wb *output.Workbook, rec *recon.Record, res *recon.Result) error {
+// record is what the job does with one answer once it is in, in input order: derive the
+// journey figures, add them to the running aggregates (and the money and the changes, when
+// the run has them) and write the rows.
+func (r *run) record(rec *recon.Record, res *recon.Result) error {
 	d := report.Derive(res)
-	agg.Add(res, &d)
-	return wb.AddResult(rec, res, &d)
+	r.agg.Add(res, &d)
+	if r.ledger != nil {
+		r.ledger.Add(rec, res.Class, d.Service)
+	}
+	if r.changes != nil {
+		r.changes.Add(rec.ID, res.Class)
+	}
+	return r.wb.AddResult(rec, res, &d)
 }

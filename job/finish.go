@@ -44,6 +44,14 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 		Reason:   reason,
 	})
 	sum := &out.Summary
+	if r.ledger != nil {
+		b := r.ledger.Billing()
+		sum.Billing = &b
+	}
+	if r.changes != nil {
+		cs := r.changes.Result()
+		sum.Changes = &cs
+	}
 	if errs := sum.Count(recon.Error) + sum.Invalid; out.Status == Done && errs > 0 &&
 		float64(errs) > c.MaxErrorRate*float64(sum.Results+sum.Invalid) {
 		out.Status = TooManyErrors

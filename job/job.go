@@ -6,10 +6,15 @@
 package job
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -155,6 +160,8 @@ type run struct {
 	started  time.Time
 
 	batch   *input.Batch
+	ledger  *report.Ledger  // the Billing sheet's figures, when the input has amounts
+	changes *report.Changes // the Changes sheet's, with -previous
 	journal *journal.Journal
 	wb      *output.Workbook
 	agg     *report.Aggregate
@@ -180,12 +187,53 @@ func (r *run) prepare(ctx context.Context, in io.Reader) error {
 	if err := r.c.checkOutputs(); err != nil {
 		return err
 	}
+	if b.Amount != "" {
+		r.ledger = report.NewLedger()
+	}
+	if r.c.Previous != "" {
+		ch, err := readPrevious(r.c.Previous)
+		if err != nil {
+			return err
+		}
+		r.changes = ch
+	}
 	if r.c.Journal != "" {
 		if err := journal.Check(r.c.Journal); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// readPrevious reads an earlier run's classes from its workbook (a zip) or its journal.
+func readPrevious(path string) (*report.Changes, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("-previous %s: %w", path, bareErr(err))
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(4)
+	var ids []string
+	var classes []recon.Class
+	if bytes.Equal(head, []byte("PK\x03\x04")) {
+		ids, classes, err = input.ReadPreviousWorkbook(br, filepath.Base(path))
+	} else {
+		ids, classes, err = journal.ReadClasses(br)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("-previous %s: %w", path, err)
+	}
+	return report.NewChanges(ids, classes), nil
+}
+
+// bareErr is err without the path and operation a *fs.PathError repeats.
+func bareErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // openJournal opens the journal, if the run keeps one, and says what of it cannot be used.

@@ -27,6 +27,25 @@ type RunSummary struct {
 	Duplicates int            `json:"duplicates"`
 	Invalid    int            `json:"invalid"`
 	Durations  DurationStats  `json:"journey_duration_seconds"`
+	Billing    *BillingTotals `json:"billing,omitempty"` // with an amount column
+	Changes    *ChangeCounts  `json:"changes,omitempty"` // with -previous
+}
+
+// BillingTotals are the Billing sheet's bottom lines.
+type BillingTotals struct {
+	Lines          int     `json:"lines"`
+	Amount         float64 `json:"amount"`
+	DisputeLines   int     `json:"to_dispute_lines"`
+	DisputeAmount  float64 `json:"to_dispute_amount"`
+	DuplicateLines int     `json:"duplicate_lines"`
+}
+
+// ChangeCounts are the Summary's "Since previous run" counts.
+type ChangeCounts struct {
+	Changed   int `json:"changed"`
+	New       int `json:"new"`
+	Gone      int `json:"gone"`
+	Unchanged int `json:"unchanged"`
 }
 
 // DurationStats are report.Stats in seconds.
@@ -46,7 +65,19 @@ func NewRunSummary(s *report.Summary, exitCode int, workbook string) RunSummary 
 		counts[string(c)] = s.Counts.Of(c)
 	}
 	d := s.Durations
+	var bill *BillingTotals
+	if b := s.Billing; b != nil {
+		t, dis := b.Total(), b.Dispute()
+		bill = &BillingTotals{Lines: t.Lines, Amount: t.Amount.Units(), DisputeLines: dis.Lines,
+			DisputeAmount: dis.Amount.Units(), DuplicateLines: b.Row(report.BillDuplicates).Lines}
+	}
+	var ch *ChangeCounts
+	if c := s.Changes; c != nil {
+		ch = &ChangeCounts{Changed: c.Changed, New: c.New, Gone: c.Gone, Unchanged: c.Unchanged}
+	}
 	return RunSummary{
+		Billing:    bill,
+		Changes:    ch,
 		Started:    s.Facts.Started,
 		Finished:   s.Facts.Finished,
 		Input:      s.Facts.Input,

@@ -4,15 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/vxrecon/vxrecon/recon"
 )
-
-// ErrNotJournal is ReadClasses' error for a file that is not a vxrecon journal.
-var ErrNotJournal = errors.New("not a vxrecon journal (JSON lines of answers)")
 
 // ReadClasses reads a journal, the -journal file of an earlier run, for the comparison with
 // this run (-previous): the id and class of every answer it holds. An id answered on more
@@ -33,7 +29,9 @@ func ReadClasses(r io.Reader) (ids []string, classes []recon.Class, err error) {
 		if rerr != nil && rerr != io.EOF {
 			return nil, nil, fmt.Errorf("read journal: %w", rerr)
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
+		if bytes.HasPrefix(line, []byte(headerPrefix)) {
+			first = false // the line that starts a run's answers
+		} else if len(bytes.TrimSpace(line)) > 0 {
 			id, class, ok := classLine(line)
 			switch {
 			case ok:

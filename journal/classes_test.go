@@ -20,7 +20,7 @@ import (
 func writtenJournal(t *testing.T, answers []recon.Result, raw string) []byte {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "last.jsonl")
-	j, err := Open(path, pii.Mask)
+	j, err := Open(path, Options{PII: pii.Mask, API: testAPI})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,8 +58,12 @@ type Journal struct {
 // journalSyncEvery bounds what kill -9 can lose: buffered answers are flushed and synced this often.
 const journalSyncEvery = time.Second
 
-// errNotJournal refuses a file that is not a vxrecon journal.
-var errNotJournal = errors.New("not a vxrecon journal (JSON lines of answers); refusing to append to it")
+// ErrNotJournal refuses a file that is not a vxrecon journal: a -journal pointed at some
+// other file (yesterday's workbook, the input) must be refused, not appended to.
+var ErrNotJournal = errors.New("not a vxrecon journal (JSON lines of answers)")
+
+// headerPrefix starts the line that starts each run's answers in a journal.
+const headerPrefix = `{"vxrecon_journal":`
 
 // Options say how a run uses its journal.
 type Options struct {
@@ -142,8 +146,8 @@ func Check(path string) error {
 	}
 	j := &Journal{final: map[string]int64{}}
 	if first[len(first)-1] != '\n' {
-		if !bytes.HasPrefix(first, []byte(`{"id":`)) && !bytes.HasPrefix(first, []byte(`{"vxrecon_journal":`)) {
-			return fmt.Errorf("journal %s: %w", path, errNotJournal)
+		if !bytes.HasPrefix(first, []byte(`{"id":`)) && !bytes.HasPrefix(first, []byte(headerPrefix)) {
+			return fmt.Errorf("journal %s: %w", path, ErrNotJournal)
 		}
 		return nil // a torn only line, cut off by Open
 	}
@@ -175,8 +179,8 @@ func (j *Journal) load() (int64, error) {
 			off += int64(len(line))
 			end = off
 		} else if len(bytes.TrimSpace(line)) > 0 {
-			if off == 0 && !bytes.HasPrefix(line, []byte(`{"id":`)) && !bytes.HasPrefix(line, []byte(`{"vxrecon_journal":`)) {
-				return 0, errNotJournal // one line that is not even the start of an answer
+			if off == 0 && !bytes.HasPrefix(line, []byte(`{"id":`)) && !bytes.HasPrefix(line, []byte(headerPrefix)) {
+				return 0, ErrNotJournal // one line that is not even the start of an answer
 			}
 			j.Torn++ // torn last line: dropped, and overwritten by the next append
 		}
@@ -196,7 +200,7 @@ func (j *Journal) index(line []byte, off int64) error {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return nil
 	}
-	if bytes.HasPrefix(line, []byte(`{"vxrecon_journal":`)) {
+	if bytes.HasPrefix(line, []byte(headerPrefix)) {
 		var h header
 		if err := json.Unmarshal(line, &h); err == nil && h.Journal > 0 {
 			j.seg = h.API
@@ -207,7 +211,7 @@ func (j *Journal) index(line []byte, off int64) error {
 	var l recon.Result
 	if err := json.Unmarshal(line, &l); err != nil || l.ID == "" || !l.Class.Valid() {
 		if j.Lines == 0 {
-			return errNotJournal
+			return ErrNotJournal
 		}
 		j.Torn++
 		return nil

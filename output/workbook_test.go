@@ -769,10 +769,10 @@ func TestWorkbookTypedInputColumns(t *testing.T) {
 		typ  excelize.CellType
 		val  string
 	}{
-		{"X2", excelize.CellTypeUnset, "1.5"}, // a number: no type attribute
-		{"Y2", excelize.CellTypeInlineString, "007"},
-		{"X3", excelize.CellTypeUnset, ""},
-		{"Y3", excelize.CellTypeInlineString, "12"},
+		{"Y2", excelize.CellTypeUnset, "1.5"}, // a number: no type attribute
+		{"Z2", excelize.CellTypeInlineString, "007"},
+		{"Y3", excelize.CellTypeUnset, ""},
+		{"Z3", excelize.CellTypeInlineString, "12"},
 	} {
 		typ, err := f.GetCellType("Results", tc.cell)
 		if err != nil {
@@ -783,8 +783,8 @@ func TestWorkbookTypedInputColumns(t *testing.T) {
 			t.Errorf("%s: type %v value %q, want %v %q", tc.cell, typ, v, tc.typ, tc.val)
 		}
 	}
-	if h, _ := f.GetCellValue("Results", "X1"); h != "Input: amount" {
-		t.Errorf("X1 = %q", h)
+	if h, _ := f.GetCellValue("Results", "Y1"); h != "Input: amount" {
+		t.Errorf("Y1 = %q", h)
 	}
 }
 
