@@ -302,3 +302,43 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("summary JSON: %+v", s)
 	}
 }
+
+// TestHugeBodiesBounded: answers near the 8 MiB limit (a 7.9 MB detail, 300,000 issues,
+// 40,000 stops) keep no more than the workbook shows, with the cut marked, in the workbook
+// and in the journal.
+func TestHugeBodiesBounded(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 3, sim.CaseBigDetail, sim.CaseManyIssues, sim.CaseManyStops)
+	out, jr := filepath.Join(dir, "r.xlsx"), filepath.Join(dir, "run.jsonl")
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken},
+		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-journal", jr, "-concurrency", "3")
+	if inv.code != exitOK {
+		t.Fatalf("exit %d\n%s", inv.code, inv.stderr)
+	}
+	results := byHeader(sheetRows(t, out, "Results"))
+	if d := results[0]["Detail"]; len(d) > 3*32767 || !strings.HasSuffix(d, "… [cut]") {
+		t.Errorf("detail of %d bytes, marked %v", len(d), strings.HasSuffix(d, "… [cut]"))
+	}
+	if is := results[1]["Issues"]; !strings.Contains(is, "more issues (not kept)") || len([]rune(is)) > 32767 {
+		t.Errorf("issues cell of %d characters ends %q", len([]rune(is)), is[max(0, len(is)-60):])
+	}
+	if results[2]["Stops"] != "40000" {
+		t.Errorf("Stops = %q, want every stop counted", results[2]["Stops"])
+	}
+	var stops, marks int
+	for _, r := range byHeader(sheetRows(t, out, "Journeys")) {
+		if r["Request ID"] == sim.ID(sim.CaseManyStops, 2) {
+			stops++
+			if strings.Contains(r["Type"], "39000 more stops (not kept)") {
+				marks++
+			}
+		}
+	}
+	if stops != 1001 || marks != 1 {
+		t.Errorf("Journeys: %d rows, %d marks; want 1,000 stops and the mark", stops, marks)
+	}
+	if fi, err := os.Stat(jr); err != nil || fi.Size() > 4<<20 {
+		t.Errorf("journal of %v bytes for three answers (%v)", fi.Size(), err)
+	}
+}

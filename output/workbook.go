@@ -264,7 +264,7 @@ func (w *Workbook) AddResult(rec *recon.Record, r *recon.Result, d *report.Deriv
 		return err
 	}
 	if s := r.Session; s != nil && s.Journey != nil && len(s.Journey.Stops) > 0 {
-		if err := w.addStops(id, s.Journey.Stops, d.Stops); err != nil {
+		if err := w.addStops(id, s.Journey, d.Stops); err != nil {
 			return err
 		}
 	}
@@ -310,13 +310,12 @@ func (w *Workbook) fillResult(rec *recon.Record, id string, r *recon.Result, d *
 	}
 	w.timeCell(b, rcStarted, d.Started)
 	w.timeCell(b, rcFinished, d.Finished)
-	switch len(d.Issues) {
-	case 0:
-	case 1:
-		b.text(rcIssues, d.Issues[0], 0)
-	default:
-		b.text(rcIssues, strings.Join(d.Issues, "; "), 0)
+	issues := strings.Join(d.Issues, "; ")
+	if r.Session != nil && r.Session.Plus != nil && r.Session.Plus.IssuesCut > 0 {
+		// The issues the decoder did not keep (more than the cell shows): say so.
+		issues += "; … and " + strconv.Itoa(r.Session.Plus.IssuesCut) + " more issues (not kept)"
 	}
+	b.text(rcIssues, issues, 0)
 	if r.Attempts != 0 {
 		b.num(rcAttempts, r.Attempts, 0)
 	}
@@ -337,7 +336,7 @@ func (w *Workbook) fillSession(b *rowBuf, s *recon.Session) {
 	b.text(rcDOB, w.pii.Show(pii.DOB, Sanitize(s.DOB)), 0)
 	stops := 0
 	if s.Journey != nil {
-		stops = len(s.Journey.Stops)
+		stops = len(s.Journey.Stops) + s.Journey.StopsCut // every stop, kept or not
 	}
 	b.num(rcStops, stops, 0)
 }
@@ -386,11 +385,14 @@ func (w *Workbook) inputCells(b *rowBuf, fields []string) {
 	}
 }
 
-// addStops writes one id's journey, all on one sheet whenever it fits on one.
-func (w *Workbook) addStops(id string, stops []recon.Stop, times []report.StopTime) error {
-	if err := w.journey.room(len(stops)); err != nil {
+// addStops writes one id's journey, all on one sheet whenever it fits on one, and a last row
+// saying how many stops the decoder did not keep, if it cut any.
+func (w *Workbook) addStops(id string, j *recon.Journey, times []report.StopTime) error {
+	stops := j.Stops
+	if err := w.journey.room(len(stops) + min(j.StopsCut, 1)); err != nil {
 		return err
 	}
+
 	id = Sanitize(id)
 	b := w.jrn
 	for i := range stops {
@@ -417,7 +419,13 @@ func (w *Workbook) addStops(id string, stops []recon.Stop, times []report.StopTi
 			return err
 		}
 	}
-	return nil
+	if j.StopsCut == 0 {
+		return nil
+	}
+	b.reset()
+	b.str(0, id, 0)
+	b.str(3, "… "+strconv.Itoa(j.StopsCut)+" more stops (not kept)", 0)
+	return w.journey.write(b)
 }
 
 // timeCell puts t as an Excel date-time; it reports false (and leaves the cell) for a zero

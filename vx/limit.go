@@ -11,7 +11,7 @@ import (
 // limitSession cuts what a decoded session keeps to what the workbook can show, so a result
 // costs a bounded amount of memory (and of journal) whatever its body: every text to
 // recon.MaxText characters with recon.CutMarker; the issues while their joined text (as the
-// Issues cell shows it, "; " between them) fits recon.MaxText, one more at most; the journey
+// Issues cell shows it, "; " between them) fits the cell with room for the mark of the cut; the journey
 // stops up to recon.MaxStops and recon.MaxSessionText bytes of text in all. What is dropped
 // is counted in Plus.IssuesCut and Journey.StopsCut.
 func limitSession(s *recon.Session) {
@@ -26,7 +26,7 @@ func limitSession(s *recon.Session) {
 	if p := s.Plus; p != nil {
 		joined := 0
 		for i := range p.Issues {
-			if joined > recon.MaxText || left <= 0 {
+			if joined > issuesRoom || left <= 0 {
 				p.IssuesCut = len(p.Issues) - i
 				p.Issues = slices.Clone(p.Issues[:i]) // not the whole array: it holds every string
 				break
@@ -48,6 +48,10 @@ func limitSession(s *recon.Session) {
 		}
 	}
 }
+
+// issuesRoom is how much of the Issues cell the kept issues may fill: the rest of it holds
+// the mark of the cut ("; … and N more issues").
+const issuesRoom = recon.MaxText - 64
 
 // scalarTexts are the session's texts that are not lists.
 func scalarTexts(s *recon.Session) []*string {
