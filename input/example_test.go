@@ -19,7 +19,7 @@ func ExampleRead() {
 		return
 	}
 	fmt.Println("columns:", b.Columns)
-	for _, r := range b.Records {
+	for _, r := range b.Records() {
 		fmt.Println("id", r.ID, "lines", r.Lines(), "fields", r.Fields)
 	}
 	for _, bad := range b.Invalid {
@@ -55,7 +55,7 @@ func ExampleRead_amounts() {
 	for _, c := range b.Columns {
 		fmt.Println("column", c.Name, "numeric", c.Numeric)
 	}
-	for _, r := range b.Records {
+	for _, r := range b.Records() {
 		fmt.Println("id", r.ID, "lines", r.Lines(), "amounts", r.Amounts, "fields", r.Fields)
 	}
 	for _, bad := range b.Invalid {

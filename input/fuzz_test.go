@@ -53,9 +53,9 @@ func FuzzRead(f *testing.F) {
 // checkBatch checks the invariants of a Batch read from an input of at most lines lines.
 func checkBatch(t *testing.T, b *Batch, lines int) {
 	t.Helper()
-	if got := len(b.Records) + len(b.Invalid) + b.Duplicates; got != b.Rows {
+	if got := len(b.Records()) + len(b.Invalid) + b.Duplicates; got != b.Rows {
 		t.Fatalf("records %d + invalid %d + duplicates %d != rows %d",
-			len(b.Records), len(b.Invalid), b.Duplicates, b.Rows)
+			len(b.Records()), len(b.Invalid), b.Duplicates, b.Rows)
 	}
 	amountCol := -1
 	for j, c := range b.Columns {
@@ -79,7 +79,7 @@ func checkBatch(t *testing.T, b *Batch, lines int) {
 		used[line] = true
 	}
 	dups, prev := 0, 0
-	for _, r := range b.Records {
+	for _, r := range b.Records() {
 		if reason := checkID(r.ID); reason != "" {
 			t.Fatalf("record %q is invalid: %s", r.ID, reason)
 		}

@@ -55,7 +55,7 @@ type Batch struct {
 	// Name is Options.Name, or "input".
 	Name string
 	// Columns are the non-id columns, in file order (nil without a header or other columns).
-	// A column is Numeric when every non-empty value kept in Records is a plain decimal
+	// A column is Numeric when every non-empty value kept for an id is a plain decimal
 	// number, and there is at least one: an optional minus, digits, an optional fraction
 	// after '.' (or ',' in a CSV delimited by ';'), no leading zero except "0.x", at most 15
 	// significant digits, no exponent, thousands separator or inner space. Values of invalid
@@ -64,8 +64,8 @@ type Batch struct {
 	// Amount is the header of the billed amount column, "" when there is none. That column
 	// is one of Columns too; every line's amount is in Record.Amounts and Invalid.Amount.
 	Amount string
-	// Records are the unique valid ids in input order.
-	Records []recon.Record
+	// store holds the unique valid ids in input order: see Len, ID and Record.
+	store *store
 	// Invalid rows, in input order.
 	Invalid []recon.Invalid
 	// Duplicates counts the lines that repeated an id already seen (an id on 3 lines adds 2).

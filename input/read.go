@@ -40,13 +40,6 @@ var idByte = func() (t [256]bool) {
 	return t
 }()
 
-// fieldSlab is how many records share one backing array for their Fields, so that carrying
-// the input's other columns costs one allocation per record (the packed string), not two.
-const fieldSlab = 1024
-
-// maxSlab caps the cells of one Fields slab (1 MiB of string headers).
-const maxSlab = 1 << 16
-
 // Read parses the request ids of a batch from a CSV file or an .xlsx workbook, told apart by
 // content. It finds the id column from the header (or Options.Column), or takes a file with
 // one column and no header; it then validates, trims and de-duplicates the ids, keeping every
@@ -127,8 +120,7 @@ func readRows(src rowSource, name string, opt Options, comma bool) (*Batch, erro
 			len(hdr), opt.MaxColumns)}
 	}
 
-	b := &builder{batch: &Batch{Name: name}, name: name, idCol: -1, amtCol: -1,
-		comma: comma, seen: make(map[string]int32)}
+	b := &builder{batch: &Batch{Name: name}, name: name, idCol: -1, amtCol: -1, comma: comma}
 	headerless := false
 	if opt.Column != "" {
 		b.idCol = findColumn(hdr, opt.Column)
@@ -175,6 +167,8 @@ func readRows(src rowSource, name string, opt Options, comma bool) (*Batch, erro
 	}
 
 	if headerless {
+		b.st = newStore(0, false)
+		b.batch.store = b.st
 		src.showAll(false)
 		if err := b.add(hdr, hstored, hline); err != nil {
 			return nil, err
@@ -205,6 +199,8 @@ func readRows(src rowSource, name string, opt Options, comma bool) (*Batch, erro
 			b.batch.Columns = cols
 		}
 		b.numeric = make([]colType, len(b.cols))
+		b.st = newStore(len(b.cols), b.amtCol >= 0)
+		b.batch.store = b.st
 		src.showAll(display)
 	}
 
@@ -341,9 +337,8 @@ type builder struct {
 	header  string // the id column's header, "" without one
 	cols    []int  // indexes of the other columns, in file order
 	numeric []colType
-	seen    map[string]int32
-	slab    []string  // backing array handed out to Record.Fields
-	amounts []float64 // backing array handed out to Record.Amounts
+	st      *store   // the unique ids
+	cells   []string // the other cells of the row being added, reused
 }
 
 // cell returns row[i], "" for a ragged row without it.
@@ -424,32 +419,20 @@ func (b *builder) add(rec, stored []string, line int) error {
 		bt.Invalid = append(bt.Invalid, recon.Invalid{Line: line, Value: shown(id), Reason: reason, Amount: amount})
 		return nil
 	}
-	if i, ok := b.seen[id]; ok {
-		r := &bt.Records[i]
-		r.Dups = append(r.Dups, line) // amortised: a million repeats cost a few dozen copies
-		if b.amtCol >= 0 {
-			r.Amounts = append(r.Amounts, amount)
-		}
+	i, slot := b.st.find(id)
+	if i >= 0 {
+		b.st.repeat(i, line, amount)
 		bt.Duplicates++
 		return nil
 	}
-	r := recon.Record{Line: line}
-	if len(b.cols) == 0 {
-		r.ID = strings.Clone(id)
-	} else {
-		r.ID, r.Fields = b.pack(id, rec)
-		b.typeFields(r.Fields)
+	b.cells = b.cells[:0]
+	for _, c := range b.cols {
+		b.cells = append(b.cells, cell(rec, c))
 	}
-	if b.amtCol >= 0 {
-		if len(b.amounts) == cap(b.amounts) {
-			b.amounts = make([]float64, 0, fieldSlab)
-		}
-		n := len(b.amounts)
-		b.amounts = append(b.amounts, amount)
-		r.Amounts = b.amounts[n : n+1 : n+1] // a duplicate's append copies, never overwrites
+	b.typeFields(b.cells)
+	if err := b.st.add(slot, id, line, b.cells, amount); err != nil {
+		return &LineError{File: b.name, Line: line, Err: err}
 	}
-	b.seen[r.ID] = int32(len(bt.Records))
-	bt.Records = append(bt.Records, r)
 	return nil
 }
 
@@ -475,63 +458,24 @@ func (b *builder) typeFields(fields []string) {
 	}
 }
 
-// finish types the columns: Numeric when every non-empty value kept in a Record is a plain
-// number and there is at least one; the fields of a Numeric column are then rewritten to the
-// text strconv.ParseFloat reads (trimmed, decimal point). Other fields stay as given.
+// finish types the columns: Numeric when every non-empty value kept for an id is a plain
+// number and there is at least one; a Numeric column's values are then given as the text
+// strconv.ParseFloat reads (trimmed, decimal point). Other values stay as given.
 func (b *builder) finish() {
 	for j, t := range b.numeric {
 		if t.text || !t.number {
 			continue
 		}
 		b.batch.Columns[j].Numeric = true
-		if !t.rewrite {
-			continue
-		}
-		for i := range b.batch.Records {
-			fields := b.batch.Records[i].Fields
-			if text, ok := numberText(fields[j], b.comma); ok || text == "" {
-				fields[j] = text
+		if t.rewrite {
+			if b.st.normalise == nil {
+				b.st.normalise = make([]bool, len(b.numeric))
 			}
+			b.st.normalise[j] = true
 		}
 	}
-}
-
-// pack copies id and the other cells of rec into one string, and the cells' views of it into
-// a shared slab: two allocations at most per kept row, instead of one per cell.
-func (b *builder) pack(id string, rec []string) (string, []string) {
-	n := len(id)
-	for _, c := range b.cols {
-		if c < len(rec) {
-			n += len(rec[c])
-		}
-	}
-	var sb strings.Builder
-	sb.Grow(n)
-	sb.WriteString(id)
-	for _, c := range b.cols {
-		if c < len(rec) {
-			sb.WriteString(rec[c])
-		}
-	}
-	s := sb.String()
-
-	k := len(b.cols)
-	if cap(b.slab)-len(b.slab) < k {
-		// fieldSlab records a slab, but no more than maxSlab cells unless one record needs more:
-		// a wide input must not allocate a thousand records' worth up front.
-		b.slab = make([]string, 0, max(k, min(k*fieldSlab, maxSlab)))
-	}
-	start := len(b.slab)
-	b.slab = b.slab[:start+k]
-	fields := b.slab[start : start+k : start+k]
-	off := len(id)
-	for j, c := range b.cols {
-		if c < len(rec) {
-			fields[j] = s[off : off+len(rec[c])]
-			off += len(rec[c])
-		}
-	}
-	return s[:len(id)], fields
+	b.st.comma = b.comma
+	b.st.done()
 }
 
 // trimID removes the spaces and tabs around a cell.

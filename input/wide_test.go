@@ -75,8 +75,8 @@ func TestReadTooWide(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%d columns: %v", maxCols+1, err)
 	}
-	if len(b.Columns) != maxCols || len(b.Records[0].Fields) != maxCols {
-		t.Errorf("%d columns, %d fields; want %d", len(b.Columns), len(b.Records[0].Fields), maxCols)
+	if len(b.Columns) != maxCols || len(b.Records()[0].Fields) != maxCols {
+		t.Errorf("%d columns, %d fields; want %d", len(b.Columns), len(b.Records()[0].Fields), maxCols)
 	}
 }
 
@@ -96,7 +96,7 @@ func TestReadWideLinear(t *testing.T) {
 		if d := time.Since(start); d > 10*time.Second {
 			t.Errorf("%d columns x 50 rows took %v", cols, d)
 		}
-		if len(b.Records) != 50 || len(b.Columns) != cols-1 || b.Records[49].Fields[cols-2] != "v"+strconv.Itoa((cols-1)%97) {
+		if len(b.Records()) != 50 || len(b.Columns) != cols-1 || b.Records()[49].Fields[cols-2] != "v"+strconv.Itoa((cols-1)%97) {
 			t.Fatalf("%d columns: unexpected batch", cols)
 		}
 		return float64(n) / float64(len(data))
@@ -128,10 +128,10 @@ func TestReadManyDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(b.Records) != 1 || b.Duplicates != n-1 || b.Rows != n {
-		t.Fatalf("%d records, %d duplicates, %d rows", len(b.Records), b.Duplicates, b.Rows)
+	if len(b.Records()) != 1 || b.Duplicates != n-1 || b.Rows != n {
+		t.Fatalf("%d records, %d duplicates, %d rows", len(b.Records()), b.Duplicates, b.Rows)
 	}
-	r := b.Records[0]
+	r := b.Records()[0]
 	lines := r.Lines()
 	if len(lines) != n || len(r.Amounts) != n {
 		t.Fatalf("%d lines, %d amounts; want %d", len(lines), len(r.Amounts), n)

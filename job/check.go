@@ -18,19 +18,19 @@ func (p *Prepared) Check(ctx context.Context, w io.Writer) Outcome {
 	r := p.r
 	defer r.close()
 	c, b := r.c, r.batch
-	fmt.Fprintf(w, "input %s: %d rows, %d ids, %d duplicate lines, %d invalid rows", c.InputName, b.Rows, len(b.Records), b.Duplicates, len(b.Invalid))
+	fmt.Fprintf(w, "input %s: %d rows, %d ids, %d duplicate lines, %d invalid rows", c.InputName, b.Rows, b.Len(), b.Duplicates, len(b.Invalid))
 	if b.Amount != "" {
 		fmt.Fprintf(w, ", amounts in %q", b.Amount)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "would ask %s for %d ids, %d at a time, and write %s\n", apiHost(c.BaseURL), len(b.Records), c.Concurrency, strings.Join(r.outputs(), ", "))
+	fmt.Fprintf(w, "would ask %s for %d ids, %d at a time, and write %s\n", apiHost(c.BaseURL), b.Len(), c.Concurrency, strings.Join(r.outputs(), ", "))
 	client, err := vx.New(r.clientConfig())
 	if err != nil {
 		return Outcome{Status: BadInput, Err: err}
 	}
 	first := ""
-	if len(b.Records) > 0 {
-		first = b.Records[0].ID
+	if b.Len() > 0 {
+		first = b.ID(0)
 	}
 	what := "one token from " + c.AuthURL
 	if c.ClientID == "" {

@@ -42,12 +42,12 @@ func (r *run) fetch(ctx context.Context) error {
 	}
 	r.client = client
 
-	n := len(b.Records)
+	n := b.Len()
 	reused := make([]bool, n) // set by the dispatcher before it delivers the same index
 	var prior func(i int) (recon.Result, bool)
 	if r.journal != nil {
 		prior = func(i int) (recon.Result, bool) {
-			res, ok := r.journal.Lookup(b.Records[i].ID)
+			res, ok := r.journal.Lookup(b.ID(i))
 			if ok {
 				reused[i] = true
 				r.reused++
@@ -78,7 +78,7 @@ func (r *run) fetch(ctx context.Context) error {
 		}
 		written <- err
 	}()
-	runErr := r.client.Run(fctx, n, func(i int) string { return b.Records[i].ID }, prior,
+	runErr := r.client.Run(fctx, n, b.ID, prior,
 		func(i int, res *recon.Result) error {
 			r.progress.Answer(res.Class)
 			if r.journal != nil && !reused[i] && res.Attempts > 0 {
@@ -121,7 +121,8 @@ func (r *run) write(buf *reorder.Buffer, n int) error {
 		if res.Class == recon.Error && res.Attempts > 0 {
 			r.log.Warn().Str("id", res.ID).Int("attempts", res.Attempts).Str("reason", res.Err).Msg("error result")
 		}
-		if err := r.record(&r.batch.Records[i], &res); err != nil {
+		rec := r.batch.Record(i)
+		if err := r.record(&rec, &res); err != nil {
 			return fmt.Errorf("%w: %w", errWorkbook, err)
 		}
 	}

@@ -37,7 +37,7 @@ func TestLimitSession(t *testing.T) {
 		{"300k issues", map[string]any{"issues": issues}, nil, func(t *testing.T, s *recon.Session) {
 			p := s.Plus
 			joined := strings.Join(p.Issues, "; ")
-			if len(joined) > recon.MaxText+len("; ISSUE 000000") || len(joined) < recon.MaxText-20 {
+			if len(joined) > recon.MaxText-64+len("; ISSUE 000000") || len(joined) < recon.MaxText-100 {
 				t.Errorf("kept %d issues, %d characters joined", len(p.Issues), len(joined))
 			}
 			if p.IssuesCut+len(p.Issues) != len(issues) {
