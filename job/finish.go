@@ -58,6 +58,8 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 		r.log.Warn().Int("errors", errs).Float64("max_error_rate", c.MaxErrorRate).Msg("errors over -max-error-rate")
 	}
 	if out.Err == nil {
+		r.log.Info().Float64("elapsed_s", roundMillis(time.Since(r.started))).
+			Int64("spilled", int64(r.spill.Spilled)).Msg("every id classified: writing the workbook")
 		err := files.WriteAtomic(c.Out, c.fileMode(), func(w io.Writer) error { return r.wb.WriteTo(w, sum) })
 		if err != nil {
 			r.log.Error().Err(err).Msg("write workbook")

@@ -500,7 +500,9 @@ func (e *spliceEntry) splice() error {
 	return err
 }
 
-// copyTo writes the part's deflated rows, all of them, ended by a sync flush.
+// copyTo writes the part's deflated rows, all of them, ended by a sync flush, then closes the
+// (unlinked) file: its disk is given back as the workbook grows, so a run never needs much
+// more temporary disk than the workbook's size.
 func (p *rowsFile) copyTo(w io.Writer) error {
 	if err := p.z.Flush(); err != nil {
 		return err
@@ -511,7 +513,11 @@ func (p *rowsFile) copyTo(w io.Writer) error {
 	if _, err := p.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	_, err := io.Copy(w, p.f)
+	if _, err := io.Copy(w, p.f); err != nil {
+		return err
+	}
+	err := p.f.Close()
+	p.f = nil
 	return err
 }
 

@@ -118,7 +118,7 @@ type Server struct {
 	inFlight     atomic.Int64
 	maxInFlight  atomic.Int64
 	tokensIssued atomic.Int64
-	attempts     sync.Map // id -> *atomic.Int64
+	attempts     attemptCounts
 	tokens       sync.Map // issued token -> expiry, Unix nanoseconds
 }
 
@@ -237,12 +237,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
 // RequestsFor returns how many authorized result requests arrived for id: its attempts.
-func (s *Server) RequestsFor(id string) int {
-	if v, ok := s.attempts.Load(id); ok {
-		return int(v.(*atomic.Int64).Load())
-	}
-	return 0
-}
+func (s *Server) RequestsFor(id string) int { return s.attempts.get(id) }
 
 // TokensIssued returns how many tokens /oauth/token has issued.
 func (s *Server) TokensIssued() int { return int(s.tokensIssued.Load()) }
@@ -270,7 +265,7 @@ func (s *Server) Reset() {
 	s.authorized.Store(0)
 	s.tokensIssued.Store(0)
 	s.maxInFlight.Store(s.inFlight.Load())
-	s.attempts.Clear()
+	s.attempts.clear()
 }
 
 // ExpireTokens makes every issued token expired now, as if the run had outlived them: the
@@ -283,12 +278,52 @@ func (s *Server) ExpireTokens() {
 }
 
 // attempt counts one more request for id and returns its number, 1 for the first.
-func (s *Server) attempt(id string) int64 {
-	v, ok := s.attempts.Load(id)
-	if !ok {
-		v, _ = s.attempts.LoadOrStore(id, new(atomic.Int64))
+func (s *Server) attempt(id string) int64 { return int64(s.attempts.add(id)) }
+
+// attemptCounts counts the requests per id, keyed by a 64-bit hash of the id: maps without
+// pointers, which the garbage collector does not scan, so a million ids cost the server
+// neither the ids' memory nor collection work (with a sync.Map of ids it spent as much CPU
+// as the client it served). Two ids sharing a hash would share a count; at 64 bits, not in
+// this life.
+type attemptCounts struct {
+	shards [64]attemptShard
+}
+
+type attemptShard struct {
+	mu sync.Mutex
+	m  map[uint64]int32
+}
+
+func (a *attemptCounts) shard(id string) (*attemptShard, uint64) {
+	h := hashID(id)
+	return &a.shards[h%uint64(len(a.shards))], h
+}
+
+func (a *attemptCounts) add(id string) int32 {
+	sh, h := a.shard(id)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.m == nil {
+		sh.m = make(map[uint64]int32)
 	}
-	return v.(*atomic.Int64).Add(1)
+	sh.m[h]++
+	return sh.m[h]
+}
+
+func (a *attemptCounts) get(id string) int {
+	sh, h := a.shard(id)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return int(sh.m[h])
+}
+
+func (a *attemptCounts) clear() {
+	for i := range a.shards {
+		sh := &a.shards[i]
+		sh.mu.Lock()
+		sh.m = nil
+		sh.mu.Unlock()
+	}
 }
 
 // bearerToken returns the token of an Authorization header value, if it is a bearer one.
