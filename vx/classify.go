@@ -147,17 +147,13 @@ func classify(id string, code int, body []byte) recon.Result {
 		return r
 	}
 	s := new(recon.Session)
-	if !decodeSession(body, s) {
-		// Not the common shape: encoding/json decides, and words the error.
-		*s = recon.Session{}
-		if err := json.Unmarshal(body, s); err != nil {
-			r.Class = recon.Error
-			r.Err = "bad JSON: " + clip(strings.TrimPrefix(jsonReason(err), "json: "), maxReason)
-			return r
-		}
+	if err := json.Unmarshal(body, s); err != nil {
+		r.Class = recon.Error
+		r.Err = "bad JSON: " + clip(strings.TrimPrefix(jsonReason(err), "json: "), maxReason)
+		return r
 	}
 	if s.RequestID != id {
-		// Another session's data must not stand under the id asked: no recon.Session, only the reason.
+		// Another session's data must not stand under the id asked: no Session, only the reason.
 		r.Class = recon.Error
 		r.Err = fmt.Sprintf("request_id mismatch: got %q", clip(s.RequestID, maxReason))
 		return r
