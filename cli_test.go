@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -312,6 +313,29 @@ func TestDemo(t *testing.T) {
 	for _, c := range []string{"PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error"} {
 		if !seen[c] {
 			t.Errorf("demo has no %s result", c)
+		}
+	}
+}
+
+// TestVersionOf: a stamped version wins; else the module version of `go install …@version`;
+// else "dev", with the commit from the build info.
+func TestVersionOf(t *testing.T) {
+	installed := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/vxrecon/vxrecon", Version: "v1.4.2"}}
+	local := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"}}}
+	for _, tc := range []struct {
+		stamp              string
+		info               *debug.BuildInfo
+		ver, commit, goVer string
+	}{
+		{"", installed, "v1.4.2", "unknown", "go1.26.8"},
+		{"v9.9.9", installed, "v9.9.9", "unknown", "go1.26.8"},
+		{"", local, "dev", "0123456789ab+dirty", "go1.26.8"},
+		{"", nil, "dev", "unknown", "unknown"},
+	} {
+		v, c, g := versionOf(tc.stamp, tc.info, tc.info != nil)
+		if v != tc.ver || c != tc.commit || g != tc.goVer {
+			t.Errorf("versionOf(%q, %+v) = %q %q %q, want %q %q %q", tc.stamp, tc.info, v, c, g, tc.ver, tc.commit, tc.goVer)
 		}
 	}
 }

@@ -342,3 +342,47 @@ func TestHugeBodiesBounded(t *testing.T) {
 		t.Errorf("journal of %v bytes for three answers (%v)", fi.Size(), err)
 	}
 }
+
+// TestSlowIDsDoNotStallTheRun: three ids that never answer, retried ids and slow ids among a
+// thousand clean ones: the run takes about one hang (two 3 s attempts), not the sum of them,
+// and the workbook still lists every id in input order.
+func TestSlowIDsDoNotStallTheRun(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken, SlowDelay: 500 * time.Millisecond})
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("request_id\n")
+	var ids []string
+	for i := range 1000 {
+		c := sim.CasePass
+		switch {
+		case i == 10 || i == 500 || i == 990:
+			c = sim.CaseHang
+		case i%50 == 7:
+			c = sim.Case503 // one 503, then the answer
+		case i%50 == 13:
+			c = sim.CaseSlow
+		}
+		ids = append(ids, sim.ID(c, i))
+		b.WriteString(ids[i] + "\n")
+	}
+	in := writeFile(t, dir, "ids.csv", b.String())
+	out := filepath.Join(dir, "r.xlsx")
+	start := time.Now()
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken},
+		"run", "-input", in, "-out", out, "-base-url", srv.URL, "-concurrency", "8",
+		"-timeout", "3s", "-retries", "1", "-max-error-rate", "1")
+	took := time.Since(start)
+	if inv.code != exitOK || !strings.HasPrefix(inv.stdout, "PASS=997 ") {
+		t.Fatalf("exit %d: %s\n%s", inv.code, inv.stdout, inv.stderr)
+	}
+	// One hang is two attempts of 3 s and a backoff; the three in a row would be about 19 s.
+	if took > 12*time.Second {
+		t.Errorf("took %v: the hanging ids were waited for one after another", took)
+	}
+	rows := byHeader(sheetRows(t, out, "Results"))
+	for i, r := range rows {
+		if r["Request ID"] != ids[i] {
+			t.Fatalf("Results row %d is %s, want %s (input order)", i+2, r["Request ID"], ids[i])
+		}
+	}
+}

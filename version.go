@@ -9,10 +9,17 @@ import (
 // version from the build info is used.
 var version = ""
 
-// buildVersion returns the version, the VCS commit (with "+dirty" when modified) and the Go version.
+// buildVersion returns the version, the VCS commit (with "+dirty" when modified) and the Go
+// version of this binary.
 func buildVersion() (ver, commit, goVersion string) {
-	ver, commit, goVersion = version, "unknown", "unknown"
 	info, ok := debug.ReadBuildInfo()
+	return versionOf(version, info, ok)
+}
+
+// versionOf reads them from the build info: the -X main.version stamp first, else the module
+// version `go install …@v1.2.3` records, else "dev".
+func versionOf(stamp string, info *debug.BuildInfo, ok bool) (ver, commit, goVersion string) {
+	ver, commit, goVersion = stamp, "unknown", "unknown"
 	if !ok {
 		if ver == "" {
 			ver = "dev"

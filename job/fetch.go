@@ -174,7 +174,7 @@ func (r *run) clientConfig() vx.Config {
 		RetryAfterMax: c.Backoff.RetryAfterMax,
 		UserAgent:     "vxrecon/" + c.Version,
 		OnRetry: func(id string, attempt int, err error, wait time.Duration) {
-			r.log.Debug().Str("id", id).Int("attempt", attempt).Str("reason", err.Error()).Dur("wait", wait).Msg("retry")
+			r.log.Debug().Str("id", id).Int("attempt", attempt).Str("reason", err.Error()).Float64("wait_s", roundMillis(wait)).Msg("retry")
 		},
 	}
 	return cfg
