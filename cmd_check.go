@@ -16,18 +16,11 @@ func cmdCheck(ctx context.Context, args []string, e *env) int {
 // writes no file.
 func checkJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr error, e *env) int {
 	log := newLogger(e.stderr, o.LogFormat, o.LogLevel, isTerminal(e.stderr))
-	p, out := job.Prepare(ctx, c, in, log)
+	p, code := prepare(ctx, "check", c, in, credErr, log, e)
 	if p == nil {
-		if out.Status == job.BadInput {
-			return usageError(e, "check", out.Err)
-		}
-		return out.Status.ExitCode()
+		return code
 	}
-	if credErr != nil {
-		p.Close()
-		return usageError(e, "check", credErr)
-	}
-	out = p.Check(ctx, e.stdout)
+	out := p.Check(ctx, e.stdout)
 	if out.Status == job.BadInput {
 		return usageError(e, "check", out.Err)
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/vxrecon/vxrecon/job"
 )
 
@@ -96,26 +98,37 @@ func runJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr 
 		barw = e.stderr
 	}
 	log := newLogger(logw, o.LogFormat, o.LogLevel, tty)
-	p, out := job.Prepare(ctx, c, in, log)
+	p, code := prepare(ctx, "run", c, in, credErr, log, e)
 	if p == nil {
-		if out.Status == job.BadInput {
-			return usageError(e, "run", out.Err)
-		}
-		return out.Status.ExitCode()
-	}
-	if credErr != nil {
-		p.Close()
-		return usageError(e, "run", credErr)
+		return code
 	}
 	logEvery := progressEvery
 	if tty && o.LogFormat != "json" {
 		logEvery = 0
 	}
 	trk.run(log, barw, logEvery)
-	out = p.Run(ctx, trk)
+	out := p.Run(ctx, trk)
 	trk.finish()
 	if out.Workbook {
 		fmt.Fprintln(e.stdout, out.Line(c.Out))
 	}
 	return out.Status.ExitCode()
+}
+
+// prepare does what run and check do before their first request, the input and the files
+// first, then the credentials (credErr is why they cannot be used). It returns nil and the
+// exit code when the command must stop there.
+func prepare(ctx context.Context, cmd string, c job.Config, in io.Reader, credErr error, log zerolog.Logger, e *env) (*job.Prepared, int) {
+	p, out := job.Prepare(ctx, c, in, log)
+	if p == nil {
+		if out.Status == job.BadInput {
+			return nil, usageError(e, cmd, out.Err)
+		}
+		return nil, out.Status.ExitCode()
+	}
+	if credErr != nil {
+		p.Close()
+		return nil, usageError(e, cmd, credErr)
+	}
+	return p, 0
 }

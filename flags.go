@@ -29,7 +29,7 @@ type options struct {
 
 // inputFlags are where the ids come from.
 func inputFlags(fs *flag.FlagSet, c *job.Config) {
-	fs.StringVar(&c.Input, "input", c.Input, "CSV `path` of request ids, or - for stdin (required)")
+	fs.StringVar(&c.Input, "input", c.Input, "CSV or .xlsx `path` of request ids, or - for stdin (required)")
 	fs.StringVar(&c.Column, "column", c.Column, "`header` of the request id column; none = detected (request_id, Request ID, requestId, …)")
 	fs.StringVar(&c.Sheet, "sheet", c.Sheet, "the `sheet` to read when the input is an .xlsx workbook; none = the first")
 	fs.StringVar(&c.Delimiter, "delimiter", c.Delimiter, "the CSV `delimiter`: , ; | or tab; none = detected from the header line")

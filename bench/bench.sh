@@ -49,11 +49,13 @@ trap cleanup EXIT
 echo "== building" >&2
 GOFLAGS="${GOFLAGS:-} -buildvcs=false" go build -o "$tmp/vxrecon" .
 
-# start_sim NAME FLAGS...: starts a simulator on a free loopback port; its URL goes in sim_url[NAME].
+# start_sim NAME FLAGS...: starts a fresh simulator on a free loopback port (a fault happens on
+# an id's first attempt only, so no case may inherit another's); its URL goes in sim_url[NAME].
 declare -A sim_url=()
 start_sim() {
   local name=$1; shift
-  [ -z "${sim_url[$name]:-}" ] || return 0
+  for p in "${sims[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  sims=()
   local out="$tmp/sim-$name.out"
   "$tmp/vxrecon" simulate -addr 127.0.0.1:0 "$@" >"$out" 2>&1 &
   sims+=($!)

@@ -119,53 +119,14 @@ func readRows(src rowSource, name string, opt Options, comma bool) (*Batch, erro
 			"%d columns: the Results sheet holds at most %d input columns besides the request id",
 			len(hdr), opt.MaxColumns)}
 	}
-
 	b := &builder{batch: &Batch{Name: name}, name: name, idCol: -1, amtCol: -1, comma: comma}
-	headerless := false
-	if opt.Column != "" {
-		b.idCol = findColumn(hdr, opt.Column)
-		if b.idCol < 0 {
-			return nil, &LineError{File: name, Line: hline,
-				Err: fmt.Errorf("no column %q in the first row (%s)", opt.Column, listHeaders(hdr))}
-		}
-	} else {
-		b.idCol = findColumn(hdr, headerKey)
-		if b.idCol < 0 && len(hdr) == 1 {
-			b.idCol = 0
-			id, reason := b.idOf(hdr, hstored)
-			switch {
-			case singleColumnHeaders[normalise(trimID(hdr[0]))]:
-			case reason != "" || checkID(id) == "":
-				// An id, or a number Excel mangled: data either way, not a header.
-				headerless = true
-			default:
-				b.idCol = -1
-			}
-		}
-		if b.idCol < 0 {
-			return nil, &LineError{File: name, Line: hline,
-				Err: fmt.Errorf("no request id column in the first row (%s, none named request_id, Request ID or requestId); use -column NAME", listHeaders(hdr))}
-		}
+	headerless, err := b.idColumn(hdr, hstored, hline, opt.Column)
+	if err != nil {
+		return nil, err
 	}
-
-	switch {
-	case opt.AmountColumn == NoAmount:
-	case opt.AmountColumn != "":
-		if !headerless {
-			b.amtCol = findColumn(hdr, opt.AmountColumn)
-		}
-		if b.amtCol < 0 {
-			return nil, &LineError{File: name, Line: hline,
-				Err: fmt.Errorf("no amount column %q in the first row (%s)", opt.AmountColumn, listHeaders(hdr))}
-		}
-		if b.amtCol == b.idCol {
-			return nil, &LineError{File: name, Line: hline,
-				Err: fmt.Errorf("the amount column %q is the request id column", opt.AmountColumn)}
-		}
-	case !headerless:
-		b.amtCol = findAmount(hdr, b.idCol)
+	if err := b.amountColumn(hdr, hline, opt.AmountColumn, headerless); err != nil {
+		return nil, err
 	}
-
 	if headerless {
 		b.st = newStore(0, false)
 		b.batch.store = b.st
@@ -174,36 +135,8 @@ func readRows(src rowSource, name string, opt Options, comma bool) (*Batch, erro
 			return nil, err
 		}
 	} else {
-		b.header = strings.Clone(trimID(hdr[b.idCol]))
-		display := false // a column other than the id and the amount
-		cols := make([]recon.Column, 0, len(hdr)-1)
-		b.cols = make([]int, 0, len(hdr)-1)
-		for i, h := range hdr {
-			if i == b.idCol {
-				continue
-			}
-			h = strings.TrimSpace(h)
-			if h == "" {
-				h = "Column " + strconv.Itoa(i+1)
-			}
-			h = strings.Clone(h)
-			if i == b.amtCol {
-				b.batch.Amount = h
-			} else {
-				display = true
-			}
-			cols = append(cols, recon.Column{Name: h})
-			b.cols = append(b.cols, i)
-		}
-		if len(cols) > 0 {
-			b.batch.Columns = cols
-		}
-		b.numeric = make([]colType, len(b.cols))
-		b.st = newStore(len(b.cols), b.amtCol >= 0)
-		b.batch.store = b.st
-		src.showAll(display)
+		src.showAll(b.columns(hdr))
 	}
-
 	for {
 		rec, stored, line, err := src.next()
 		if err == io.EOF {
@@ -217,6 +150,91 @@ func readRows(src rowSource, name string, opt Options, comma bool) (*Batch, erro
 			return nil, err
 		}
 	}
+}
+
+// idColumn finds the id column in the first row: named by column, or detected; or the row is
+// an id itself (a one-column file without header), and headerless says so.
+func (b *builder) idColumn(hdr, hstored []string, hline int, column string) (headerless bool, err error) {
+	if column != "" {
+		if b.idCol = findColumn(hdr, column); b.idCol < 0 {
+			return false, &LineError{File: b.name, Line: hline,
+				Err: fmt.Errorf("no column %q in the first row (%s)", column, listHeaders(hdr))}
+		}
+		return false, nil
+	}
+	b.idCol = findColumn(hdr, headerKey)
+	if b.idCol < 0 && len(hdr) == 1 {
+		b.idCol = 0
+		id, reason := b.idOf(hdr, hstored)
+		switch {
+		case singleColumnHeaders[normalise(trimID(hdr[0]))]:
+		case reason != "" || checkID(id) == "":
+			// An id, or a number Excel mangled: data either way, not a header.
+			headerless = true
+		default:
+			b.idCol = -1
+		}
+	}
+	if b.idCol < 0 {
+		return false, &LineError{File: b.name, Line: hline,
+			Err: fmt.Errorf("no request id column in the first row (%s, none named request_id, Request ID or requestId); use -column NAME", listHeaders(hdr))}
+	}
+	return headerless, nil
+}
+
+// amountColumn finds the billed amount column: named by column, detected, or none.
+func (b *builder) amountColumn(hdr []string, hline int, column string, headerless bool) error {
+	switch {
+	case column == NoAmount:
+	case column != "":
+		if !headerless {
+			b.amtCol = findColumn(hdr, column)
+		}
+		if b.amtCol < 0 {
+			return &LineError{File: b.name, Line: hline,
+				Err: fmt.Errorf("no amount column %q in the first row (%s)", column, listHeaders(hdr))}
+		}
+		if b.amtCol == b.idCol {
+			return &LineError{File: b.name, Line: hline,
+				Err: fmt.Errorf("the amount column %q is the request id column", column)}
+		}
+	case !headerless:
+		b.amtCol = findAmount(hdr, b.idCol)
+	}
+	return nil
+}
+
+// columns names the other columns from the header and makes the store for the ids. It
+// reports whether a column other than the id and the amount is shown (a workbook then reads
+// the cells as Excel shows them).
+func (b *builder) columns(hdr []string) (display bool) {
+	b.header = strings.Clone(trimID(hdr[b.idCol]))
+	cols := make([]recon.Column, 0, len(hdr)-1)
+	b.cols = make([]int, 0, len(hdr)-1)
+	for i, h := range hdr {
+		if i == b.idCol {
+			continue
+		}
+		h = strings.TrimSpace(h)
+		if h == "" {
+			h = "Column " + strconv.Itoa(i+1)
+		}
+		h = strings.Clone(h)
+		if i == b.amtCol {
+			b.batch.Amount = h
+		} else {
+			display = true
+		}
+		cols = append(cols, recon.Column{Name: h})
+		b.cols = append(b.cols, i)
+	}
+	if len(cols) > 0 {
+		b.batch.Columns = cols
+	}
+	b.numeric = make([]colType, len(b.cols))
+	b.st = newStore(len(b.cols), b.amtCol >= 0)
+	b.batch.store = b.st
+	return display
 }
 
 // amountKeys are the normalised headers taken for the billed amount when Options.AmountColumn

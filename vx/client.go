@@ -20,7 +20,7 @@ const (
 	DefaultConcurrency   = 8
 	DefaultTimeout       = 30 * time.Second
 	DefaultMaxBody       = 8 << 20
-	DefaultBackoffMin    = 250 * time.Millisecond
+	DefaultBackoffMin    = 50 * time.Millisecond
 	DefaultBackoffMax    = 10 * time.Second
 	DefaultRetryAfterMax = 60 * time.Second
 	DefaultBreaker       = 20
@@ -42,7 +42,7 @@ type Config struct {
 	Retries     int           // extra attempts for a retryable failure; used as given (negative = 0)
 	MaxBody     int64         // largest body read; default 8 MiB
 
-	// Capped exponential backoff with full jitter between retries; defaults 250ms and 10s.
+	// Capped exponential backoff with full jitter between retries; defaults 50ms and 10s: a transient failure is retried soon, a lasting one backs off to seconds.
 	BackoffMin, BackoffMax time.Duration
 	RetryAfterMax          time.Duration // cap on an honoured Retry-After; default 60s
 
