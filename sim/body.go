@@ -91,10 +91,29 @@ type plan struct {
 	lastDetail string // detail of the last stop: dcams_plus's, unless that one is oversized
 }
 
-// makePlan draws the body of id, played as case c.
+// makePlan draws the body of id, played as case c. Every draw comes from one stream seeded by
+// the id, so the steps keep their order: a draw moved or added in the middle would change
+// every draw after it, and with them the bodies the same ids got before.
 func makePlan(id string, c Case) plan {
 	r := newRNG(id)
-	p := plan{requestID: id, status: "PASS", plus: true, journey: true}
+	p := casePlan(id, c)
+	p.drawPerson(r)
+	p.drawCheck(r)
+	n := p.applyCase(c, p.drawStopCount(r))
+	p.stopSource = p.service
+	if p.lastDetail == "" {
+		p.lastDetail = p.detail
+	}
+	if p.journey {
+		p.stops = drawStops(r, n)
+	}
+	return p
+}
+
+// casePlan starts the plan of id with what case c fixes before anything is drawn: the status
+// and the parts a body variant changes or leaves out belong to the case, not to the id.
+func casePlan(id string, c Case) plan {
+	p := plan{requestID: id, status: "PASS", plus: true, journey: true, stopDetail: detailMoreInfo}
 	switch c {
 	case CaseFail:
 		p.status = "FAIL"
@@ -113,7 +132,12 @@ func makePlan(id string, c Case) plan {
 	case CaseNoPlus:
 		p.plus = false
 	}
+	return p
+}
 
+// drawPerson draws the applicant: a client's output must cope with rows as varied as a real
+// file's, with and without address, reference or additionalData.
+func (p *plan) drawPerson(r *rng) {
 	name := names[r.intn(len(names))]
 	p.fn, p.ln = name[0], name[1]
 	seq := r.intn(1000)
@@ -127,10 +151,14 @@ func makePlan(id string, c Case) plan {
 		p.reference = "REF-" + strconv.Itoa(100000+r.intn(900000))
 	}
 	p.extra = r.intn(3)
+}
 
+// drawCheck draws the dcams_plus check: its service and confirmation, and the action, detail
+// and issues that go with p.status in the real API's answers, its documented disagreement
+// included.
+func (p *plan) drawCheck(r *rng) {
 	p.service = services[r.intn(len(services))]
 	p.confirmation = 100000000 + uint64(r.intn(900000000))
-	p.stopDetail = detailMoreInfo
 	switch p.status {
 	case "PASS", "MAYBE":
 		p.action, p.detail = "PASS", detailPassed
@@ -159,11 +187,23 @@ func makePlan(id string, c Case) plan {
 		p.action, p.detail = "REVIEW", detailReview
 		p.issues = []string{detailMoreInfo}
 	}
+}
 
+// drawStopCount draws how many stops the journey has, whether or not there is one. A single
+// stop is never drawn for CaseMsDuration: a journey of one stop lasts nothing, and a zero
+// cannot tell milliseconds from seconds.
+func (p *plan) drawStopCount(r *rng) int {
 	n := 2 + r.intn(3) // a session of one stop (registration only) is rare
 	if r.intn(10) == 0 && !p.msDuration {
 		n = 1
 	}
+	return n
+}
+
+// applyCase puts in what the hostile, echo and large cases replace, and returns the number of
+// stops, n unless c fixes it. It comes after the draws so that it only replaces drawn values:
+// the rest of these bodies varies with the id like any other.
+func (p *plan) applyCase(c Case, n int) int {
 	switch c {
 	case CaseHostile:
 		p.fn, p.ln, p.detail = hostileFirst, hostileLast, hostileDetail
@@ -171,36 +211,37 @@ func makePlan(id string, c Case) plan {
 		p.addr = [4]string{hostileControl, hostileReference, "ZZ", "00000"}
 		p.reference = hostileReference
 		p.stopDetail = hostileLong
-		n = 3
+		return 3
 	case CaseEcho:
-		n = 3 // a middle stop to echo into
+		return 3 // a middle stop to echo into
 	case CaseBigDetail:
 		p.lastDetail, p.detail = p.detail, bigDetail()
 	case CaseManyIssues:
 		p.issues = manyIssues()
 	case CaseManyStops:
-		n = manyStops
+		return manyStops
 	}
-	p.stopSource = p.service
-	if p.lastDetail == "" {
-		p.lastDetail = p.detail
-	}
-	if p.journey {
-		t := stampBase.Add(time.Duration(r.intn(366*86400))*time.Second + time.Duration(r.intn(1e6))*time.Microsecond)
-		long := r.intn(25) == 0 // now and then a session left overnight: hours past 24
-		p.stops = make([]time.Time, n)
-		for i := range p.stops {
-			if i > 0 {
-				gap := time.Duration(2+r.intn(40))*time.Second + time.Duration(r.intn(1e6))*time.Microsecond
-				if long && i == n-1 {
-					gap += time.Duration(86400+r.intn(3*3600)) * time.Second
-				}
-				t = t.Add(gap)
+	return n
+}
+
+// drawStops draws the times of n stops: a start somewhere in 2024, then gaps of seconds with
+// microseconds, as the API stamps them. Now and then the last gap is more than a day, a
+// session left overnight, so that a duration shows hours past 24.
+func drawStops(r *rng, n int) []time.Time {
+	t := stampBase.Add(time.Duration(r.intn(366*86400))*time.Second + time.Duration(r.intn(1e6))*time.Microsecond)
+	long := r.intn(25) == 0
+	stops := make([]time.Time, n)
+	for i := range stops {
+		if i > 0 {
+			gap := time.Duration(2+r.intn(40))*time.Second + time.Duration(r.intn(1e6))*time.Microsecond
+			if long && i == n-1 {
+				gap += time.Duration(86400+r.intn(3*3600)) * time.Second
 			}
-			p.stops[i] = t
+			t = t.Add(gap)
 		}
+		stops[i] = t
 	}
-	return p
+	return stops
 }
 
 // appendSession appends the 200 body for id played as c.

@@ -389,58 +389,83 @@ func (s *Server) block(ctx context.Context) {
 // a handler that returns without writing, and a hanging request must never get one.
 func abort() { panic(http.ErrAbortHandler) }
 
+// serveResult answers GET /api/session/result/{request_id}. The refusals come before the id is
+// looked at, so that a refused request counts no attempt for it (see Options.RateLimit), and
+// the faults of Options come before the id's case, in front of its own answers.
 func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
-	n := s.inFlight.Add(1)
+	s.enter()
 	defer s.inFlight.Add(-1)
-	for {
-		m := s.maxInFlight.Load()
-		if n <= m || s.maxInFlight.CompareAndSwap(m, n) {
-			break
-		}
-	}
-	if s.opts.Latency > 0 && !s.wait(r.Context(), s.opts.Latency) {
+	if !s.admit(w, r) {
 		return
-	}
-	if !s.authorizedHeader(r.Header["Authorization"]) {
-		s.unauthorized.Add(1)
-		w.Header()["Www-Authenticate"] = hdrInvalidToken
-		writeCanned(w, &canned401)
-		return
-	}
-	if s.limiter != nil {
-		if ok, wait := s.limiter.take(); !ok {
-			s.limited.Add(1)
-			secs := []string{strconv.FormatInt(wait, 10)}
-			h := w.Header()
-			h["Retry-After"] = secs
-			h["Ratelimit-Limit"] = s.limiter.limit
-			h["Ratelimit-Remaining"] = hdrZero
-			h["Ratelimit-Reset"] = secs
-			writeCanned(w, &canned429)
-			return
-		}
 	}
 	id := r.PathValue("request_id")
 	if !validID(id) {
 		writeCanned(w, &canned404)
 		return
 	}
-	try := s.attempt(id)
+	try, ok := s.serverFault(w, id)
+	if !ok {
+		return
+	}
+	s.answer(w, r, id, try)
+}
+
+// enter counts a result handler in flight and raises MaxInFlight to match. A compare-and-swap
+// loop rather than a lock: every request passes here.
+func (s *Server) enter() {
+	n := s.inFlight.Add(1)
+	for {
+		m := s.maxInFlight.Load()
+		if n <= m || s.maxInFlight.CompareAndSwap(m, n) {
+			return
+		}
+	}
+}
+
+// admit waits Options.Latency, then checks the token and takes from the rate limit. It
+// reports whether the request goes on; if not, it has been answered, or left without an
+// answer if the client went away during the wait.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
+	if s.opts.Latency > 0 && !s.wait(r.Context(), s.opts.Latency) {
+		return false
+	}
+	if !s.authorizedHeader(r.Header["Authorization"]) {
+		s.writeUnauthorized(w)
+		return false
+	}
+	if s.limiter != nil {
+		if ok, wait := s.limiter.take(); !ok {
+			s.limited.Add(1)
+			writeTooMany(w, []string{strconv.FormatInt(wait, 10)}, s.limiter.limit)
+			return false
+		}
+	}
+	return true
+}
+
+// serverFault counts an attempt for id and answers the faults Options put in front of every
+// case: FailFirst's outage, then FaultRate's first-attempt fault. It returns the attempt as
+// the id's case counts it, and false if a fault was the answer.
+func (s *Server) serverFault(w http.ResponseWriter, id string) (try int64, ok bool) {
+	try = s.attempt(id)
 	if s.opts.FailFirst > 0 && s.authorized.Add(1) <= int64(s.opts.FailFirst) {
 		writeCanned(w, cannedFor(s.opts.FailStatus))
-		return
+		return try, false
 	}
 	if faulty(id, s.opts.FaultRate) {
 		if try == 1 {
 			writeCanned(w, cannedFor(s.opts.FaultStatus))
-			return
+			return try, false
 		}
 		try-- // the fault came in front: the case's own answers follow in full
 	}
+	return try, true
+}
 
-	c := CaseOnNight(id, s.opts.Night)
-	switch c {
+// answer writes what the id's case answers on its attempt try, on the night of Options.Night.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, id string, try int64) {
+	switch c := CaseOnNight(id, s.opts.Night); c {
 	case CaseInProgress:
 		writeCanned(w, &canned202)
 	case CaseNotFound:
@@ -450,57 +475,21 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 	case CaseBadRequest:
 		writeCanned(w, &canned400)
 	case CaseUnauthorized:
-		s.unauthorized.Add(1)
-		w.Header()["Www-Authenticate"] = hdrInvalidToken
-		writeCanned(w, &canned401)
+		s.writeUnauthorized(w)
 	case CaseForbidden:
 		writeCanned(w, &canned403)
-	case CaseFlaky:
-		if try <= 2 {
-			writeCanned(w, &canned500)
-			return
+	case CaseFlaky, CaseRateLimited, CaseRetryAfterDate, CaseTimeout408, Case502, Case503, Case504:
+		if !writeTransient(w, c, try) {
+			s.writeSession(w, id, CasePass)
 		}
-		s.writeSession(w, id, CasePass)
-	case CaseRateLimited:
-		if try == 1 {
-			h := w.Header()
-			h["Retry-After"] = hdrOne
-			h["Ratelimit-Limit"] = hdrLimit
-			h["Ratelimit-Remaining"] = hdrZero
-			h["Ratelimit-Reset"] = hdrOne
-			writeCanned(w, &canned429)
-			return
-		}
-		s.writeSession(w, id, CasePass)
-	case CaseRetryAfterDate:
-		if try == 1 {
-			// Whole seconds only, rounded up, so the date is 1-2 s ahead, never in the past.
-			at := time.Now().Add(time.Second)
-			at = at.Truncate(time.Second).Add(time.Second)
-			w.Header().Set("Retry-After", at.UTC().Format(http.TimeFormat))
-			writeCanned(w, &canned429)
-			return
-		}
-		s.writeSession(w, id, CasePass)
-	case CaseTimeout408, Case502, Case503, Case504:
-		if try == 1 {
-			code, _ := strconv.Atoi(string(c))
-			if c == CaseTimeout408 {
-				code = http.StatusRequestTimeout
-			}
-			writeCanned(w, cannedFor(code))
-			return
-		}
-		s.writeSession(w, id, CasePass)
 	case CaseBadJSON:
 		writeBody(w, http.StatusOK, appendBadJSON(nil, id))
 	case CaseTruncated:
 		s.writeTruncated(w, id)
 	case CaseSlow:
-		if !s.wait(r.Context(), s.slowDelay) {
-			return
+		if s.wait(r.Context(), s.slowDelay) {
+			s.writeSession(w, id, CasePass)
 		}
-		s.writeSession(w, id, CasePass)
 	case CaseHang:
 		s.block(r.Context())
 	case CaseStall:
@@ -508,9 +497,7 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 	case CaseClose:
 		hijackClose(w, nil, true)
 	case CaseShortBody:
-		body := appendSession(nil, id, CasePass)[:100]
-		head := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n"
-		hijackClose(w, append([]byte(head), body...), false)
+		writeShortBody(w, id)
 	case CaseHuge:
 		s.writeHuge(w, r, id)
 	case CaseBigDetail, CaseManyIssues, CaseManyStops:
@@ -519,12 +506,61 @@ func (s *Server) serveResult(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Location"] = []string{redirectBase + id}
 		writeCanned(w, &canned302)
 	case CaseEcho:
-		p := makePlan(id, c)
-		p.echo(r.Header.Get("Authorization"))
-		writePlan(w, &p)
+		writeEcho(w, id, r.Header.Get("Authorization"))
 	default:
 		s.writeSession(w, id, c)
 	}
+}
+
+// writeUnauthorized answers 401 with the challenge of RFC 6750 and counts it: Unauthorized
+// counts every 401, a refused token's and CaseUnauthorized's alike.
+func (s *Server) writeUnauthorized(w http.ResponseWriter) {
+	s.unauthorized.Add(1)
+	w.Header()["Www-Authenticate"] = hdrInvalidToken
+	writeCanned(w, &canned401)
+}
+
+// writeTooMany answers 429 with Retry-After and the RateLimit headers, which tell the same
+// wait: none of limit's requests remain for retryAfter whole seconds. The rate limit and
+// CaseRateLimited both answer so, with their own values.
+func writeTooMany(w http.ResponseWriter, retryAfter, limit []string) {
+	h := w.Header()
+	h["Retry-After"] = retryAfter
+	h["Ratelimit-Limit"] = limit
+	h["Ratelimit-Remaining"] = hdrZero
+	h["Ratelimit-Reset"] = retryAfter
+	writeCanned(w, &canned429)
+}
+
+// writeTransient answers attempt try of a case whose fault passes with that fault, and reports
+// whether it did: CaseFlaky fails twice, the others once, and after that each answers a PASS
+// body, so that a client that retries reaches the case's Expected class.
+func writeTransient(w http.ResponseWriter, c Case, try int64) bool {
+	faults := int64(1)
+	if c == CaseFlaky {
+		faults = 2
+	}
+	if try > faults {
+		return false
+	}
+	switch c {
+	case CaseFlaky:
+		writeCanned(w, &canned500)
+	case CaseRateLimited:
+		writeTooMany(w, hdrOne, hdrLimit)
+	case CaseRetryAfterDate:
+		// Whole seconds only, rounded up, so the date is 1-2 s ahead, never in the past.
+		at := time.Now().Add(time.Second)
+		at = at.Truncate(time.Second).Add(time.Second)
+		w.Header().Set("Retry-After", at.UTC().Format(http.TimeFormat))
+		writeCanned(w, &canned429)
+	case CaseTimeout408:
+		writeCanned(w, &canned408)
+	default: // Case502, Case503, Case504: the case's name is its status
+		code, _ := strconv.Atoi(string(c))
+		writeCanned(w, cannedFor(code))
+	}
+	return true
 }
 
 // faulty reports whether id is among the share rate of ids that Options.FaultRate fails once.
@@ -561,6 +597,21 @@ func writePlan(w http.ResponseWriter, p *plan) {
 func (s *Server) writeTruncated(w http.ResponseWriter, id string) {
 	b := appendSession(nil, id, CasePass)
 	writeBody(w, http.StatusOK, b[:len(b)/2])
+}
+
+// writeShortBody sends CaseShortBody's answer on the bare connection: net/http would not let a
+// handler send less than the Content-Length it declared.
+func writeShortBody(w http.ResponseWriter, id string) {
+	body := appendSession(nil, id, CasePass)[:100]
+	head := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n"
+	hijackClose(w, append([]byte(head), body...), false)
+}
+
+// writeEcho sends CaseEcho's body, whose strings echo auth, the request's Authorization header.
+func writeEcho(w http.ResponseWriter, id, auth string) {
+	p := makePlan(id, CaseEcho)
+	p.echo(auth)
+	writePlan(w, &p)
 }
 
 func (s *Server) writeStall(w http.ResponseWriter, r *http.Request, id string) {
