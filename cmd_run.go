@@ -2,16 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/job"
 )
 
@@ -57,7 +56,7 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 	if c.Input != "-" {
 		f, err := os.Open(c.Input)
 		if err != nil {
-			return usageError(e, cmd, fmt.Errorf("-input %s: %w", c.Input, pathErr(err)))
+			return usageError(e, cmd, fmt.Errorf("-input %s: %w", c.Input, files.Bare(err)))
 		}
 		defer f.Close()
 		in = f
@@ -66,15 +65,6 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 		return checkJob(ctx, c, o, in, credErr, e)
 	}
 	return runJob(ctx, c, o, in, credErr, e)
-}
-
-// pathErr is err without the path and operation a *fs.PathError repeats.
-func pathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // usageError reports bad usage or bad input on stderr, in the one form every such message has.

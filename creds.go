@@ -19,6 +19,7 @@ func readCredentials(getenv func(string) string, tokenFile string, c *job.Config
 		if hasToken {
 			return errors.New("both VXRECON_TOKEN and -token-file are set: keep one")
 		}
+		c.TokenFile = tokenFile
 		b, err := os.ReadFile(tokenFile)
 		if err != nil {
 			return fmt.Errorf("read token file: %w", err)

@@ -7,21 +7,12 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/vxrecon/vxrecon/files"
 )
 
-// memoryLimit is the heap the garbage collector aims to stay under unless GOMEMLIMIT says
-// otherwise: a run's live data is far smaller (about 110 MB at a million ids), and without a
-// limit the heap grows to twice the live data between collections.
-const memoryLimit = 192 << 20
-
 func main() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)

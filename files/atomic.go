@@ -26,17 +26,21 @@ func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) (er
 	dir := filepath.Dir(path)
 	tmp, err := temps.create(dir)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, bare(err))
+		return fmt.Errorf("write %s: %w", path, Bare(err))
 	}
 	name := tmp.Name()
-	closed := false
+	closed, done := false, false
 	defer func() {
+		if done {
+			return
+		}
+		// Any way out but success, a panic in write too, removes the temporary file.
+		if !closed {
+			_ = tmp.Close()
+		}
+		temps.remove(name)
 		if err != nil {
-			if !closed {
-				_ = tmp.Close()
-			}
-			temps.remove(name)
-			err = fmt.Errorf("write %s: %w", path, bare(err))
+			err = fmt.Errorf("write %s: %w", path, Bare(err))
 		}
 	}()
 	bw := bufio.NewWriterSize(tmp, 256<<10)
@@ -59,6 +63,7 @@ func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) (er
 	if err = temps.rename(name, path); err != nil {
 		return err
 	}
+	done = true
 	// Make the rename itself durable; not every system can sync a folder, so this is best
 	// effort.
 	if d, derr := os.Open(dir); derr == nil {
@@ -77,19 +82,19 @@ func CheckWritable(dir string) error {
 	}
 	f, err := os.CreateTemp(dir, ".vxrecon-check-*.tmp")
 	if err != nil {
-		return fmt.Errorf("output folder %s not writable: %w", dir, bare(err))
+		return fmt.Errorf("output folder %s not writable: %w", dir, Bare(err))
 	}
 	name := f.Name()
 	err = errors.Join(f.Close(), os.Remove(name))
 	if err != nil {
-		return fmt.Errorf("output folder %s not writable: %w", dir, bare(err))
+		return fmt.Errorf("output folder %s not writable: %w", dir, Bare(err))
 	}
 	return nil
 }
 
-// bare is err without the name of the temporary file a *fs.PathError carries: messages name
-// the user's files, not ours.
-func bare(err error) error {
+// Bare is err without the path and operation a *fs.PathError carries: a message names the
+// user's file once, in its own words, and never a temporary file of ours.
+func Bare(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err

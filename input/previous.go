@@ -35,7 +35,7 @@ func ReadPreviousWorkbook(r io.Reader, name string) (ids []string, classes []rec
 	if name == "" {
 		name = "previous workbook"
 	}
-	f, err := excelize.OpenReader(r)
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped})
 	if err != nil {
 		return nil, nil, &LineError{File: name, Err: fmt.Errorf("not an Excel workbook: %w", err)}
 	}

@@ -40,7 +40,9 @@ type Config struct {
 	BaseURL   string
 	AllowHTTP bool // plain http:// to a host that is not loopback
 
-	// Credentials, exactly one of: a static bearer Token, or an OAuth2 client.
+	// Credentials, exactly one of: a static bearer Token, or an OAuth2 client. TokenFile is
+	// where the token was read from, if it was: no output may be written over it.
+	TokenFile              string
 	Token                  string
 	ClientID, ClientSecret string
 	AuthURL                string
@@ -120,6 +122,7 @@ func (c *Config) checkFiles() error {
 		files.Named{Flag: "-summary-json", Path: c.SummaryJSON},
 		files.Named{Flag: "-metrics-file", Path: c.MetricsFile},
 		files.Named{Flag: "-previous", Path: c.Previous},
+		files.Named{Flag: "-token-file", Path: c.TokenFile},
 	)
 }
 

@@ -38,7 +38,7 @@ func (r *run) fetch(ctx context.Context) error {
 	}
 	client, err := vx.New(r.clientConfig())
 	if err != nil {
-		return fmt.Errorf("%w: %w", errWorkbook, err) // Validate caught every bad value before
+		return fmt.Errorf("%w: API client: %w", errWorkbook, err) // Validate caught every bad value before
 	}
 	r.client = client
 
@@ -74,7 +74,8 @@ func (r *run) fetch(ctx context.Context) error {
 	go func() {
 		err := r.write(buf, n)
 		if err != nil {
-			stop(err) // nothing whole can be written: stop sending
+			stop(err)      // nothing whole can be written: stop sending,
+			buf.Abort(err) // and let nothing more wait for its turn
 		}
 		written <- err
 	}()

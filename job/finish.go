@@ -20,8 +20,8 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 	c := r.c
 	status, reason := r.stopped(ctx, runErr)
 	out := Outcome{Status: status, Reused: r.reused}
-	if errors.Is(runErr, errWorkbook) {
-		// Nothing whole can be written after the workbook itself failed.
+	if errors.Is(runErr, errWorkbook) || r.wb == nil {
+		// Nothing whole can be written after the workbook itself failed, or before it began.
 		r.log.Error().Err(runErr).Msg("run failed")
 		out.Err = runErr
 	}
@@ -58,8 +58,12 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 		r.log.Warn().Int("errors", errs).Float64("max_error_rate", c.MaxErrorRate).Msg("errors over -max-error-rate")
 	}
 	if out.Err == nil {
-		r.log.Info().Float64("elapsed_s", roundMillis(time.Since(r.started))).
-			Int64("spilled", int64(r.spill.Spilled)).Msg("every id classified: writing the workbook")
+		ev := r.log.Info().Float64("elapsed_s", roundMillis(time.Since(r.started)))
+		if sp := r.spill; sp.Spilled > 0 {
+			// Results waited on disk behind a slow id: how much, for sizing TMPDIR.
+			ev = ev.Int("spilled", sp.Spilled).Float64("spill_peak_mb", float64(sp.PeakSpillBytes>>10)/1024)
+		}
+		ev.Msg("every id classified: writing the workbook")
 		err := files.WriteAtomic(c.Out, c.fileMode(), func(w io.Writer) error { return r.wb.WriteTo(w, sum) })
 		if err != nil {
 			r.log.Error().Err(err).Msg("write workbook")
@@ -80,7 +84,7 @@ func (r *run) writeSummaryJSON(out *Outcome) {
 	if c.SummaryJSON == "" {
 		return
 	}
-	rs := NewRunSummary(&out.Summary, out.Status.ExitCode(), "")
+	rs := NewRunSummary(&out.Summary, out.Status.ExitCode())
 	if out.Workbook {
 		rs.Workbook = c.Out
 	}
@@ -154,12 +158,16 @@ func (r *run) logDone(o *Outcome) {
 	for _, c := range recon.Classes {
 		ev = ev.Int(strings.ToLower(c.Key()), s.Count(c))
 	}
-	status := "COMPLETE"
-	if !s.Facts.Complete {
-		status = "INCOMPLETE"
-	}
+	status := s.Facts.Status()
 	ev = ev.Int("total", s.Results).Int("duplicates", s.Duplicates).Int("invalid", s.Invalid).
 		Int("reused", o.Reused).Str("status", status)
+	if r.client != nil {
+		st := r.client.Stats()
+		ev = ev.Int64("retries", st.Retries)
+		if st.RetriesDenied > 0 {
+			ev = ev.Int64("retries_denied", st.RetriesDenied)
+		}
+	}
 	if s.Facts.Reason != "" {
 		ev = ev.Str("reason", s.Facts.Reason)
 	}

@@ -1,8 +1,10 @@
 // Package job is one run of vxrecon, from an opened input to the files it leaves behind: it
 // reads the ids (input), asks the VX API for each (vx), aggregates the answers (report) and
-// writes the workbook (output), the journal (journal) and the run summary. Run is the one
-// entry point; main only parses flags, builds the logger and turns the Outcome into an exit
-// code (docs/ARCHITECTURE.md).
+// writes the workbook (output), the journal (journal), the run summary and the metrics. A run
+// is Prepare (everything checked, nothing requested or written), then Run, or Check for the
+// credentials only; Run does both for a caller with nothing to do in between. main only
+// parses flags, builds the logger and turns the Outcome into an exit code
+// (docs/ARCHITECTURE.md).
 package job
 
 import (
@@ -12,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/input"
 	"github.com/vxrecon/vxrecon/journal"
 	"github.com/vxrecon/vxrecon/output"
@@ -80,10 +82,7 @@ func (o *Outcome) Line(workbook string) string {
 	for _, c := range recon.Classes {
 		fmt.Fprintf(&b, "%s=%d ", c.Key(), o.Summary.Count(c))
 	}
-	status := "COMPLETE"
-	if !o.Summary.Facts.Complete {
-		status = "INCOMPLETE"
-	}
+	status := o.Summary.Facts.Status()
 	s := o.Summary
 	fmt.Fprintf(&b, "total=%d duplicates=%d invalid=%d status=%s workbook=%s", s.Results, s.Duplicates, s.Invalid, status, workbook)
 	return b.String()
@@ -120,10 +119,7 @@ func Prepare(ctx context.Context, c Config, in io.Reader, log zerolog.Logger) (*
 	if err := r.prepare(ctx, in); err != nil {
 		if ctx.Err() != nil {
 			log.Warn().Err(err).Msg("interrupted before any request: nothing written")
-			out := Outcome{Status: Incomplete, Err: err}
-			out.Summary.Facts.Reason = "interrupted"
-			r.writeMetrics(&out)
-			return nil, out
+			return nil, Outcome{Status: Incomplete, Err: err}
 		}
 		return nil, Outcome{Status: BadInput, Err: err}
 	}
@@ -209,7 +205,7 @@ func (r *run) prepare(ctx context.Context, in io.Reader) error {
 func readPrevious(path string) (*report.Changes, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("-previous %s: %w", path, bareErr(err))
+		return nil, fmt.Errorf("-previous %s: %w", path, files.Bare(err))
 	}
 	defer f.Close()
 	br := bufio.NewReader(f)
@@ -225,15 +221,6 @@ func readPrevious(path string) (*report.Changes, error) {
 		return nil, fmt.Errorf("-previous %s: %w", path, err)
 	}
 	return report.NewChanges(ids, classes), nil
-}
-
-// bareErr is err without the path and operation a *fs.PathError repeats.
-func bareErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // openJournal opens the journal, if the run keeps one, and says what of it cannot be used.

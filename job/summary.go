@@ -58,8 +58,9 @@ type DurationStats struct {
 	Mean   float64 `json:"mean"`
 }
 
-// NewRunSummary builds the run summary from the report summary.
-func NewRunSummary(s *report.Summary, exitCode int, workbook string) RunSummary {
+// NewRunSummary builds the run summary from the report summary; the caller sets Workbook and
+// Error.
+func NewRunSummary(s *report.Summary, exitCode int) RunSummary {
 	counts := make(map[string]int, len(recon.Classes))
 	for _, c := range recon.Classes {
 		counts[string(c)] = s.Counts.Of(c)
@@ -86,7 +87,6 @@ func NewRunSummary(s *report.Summary, exitCode int, workbook string) RunSummary 
 		Complete:   s.Facts.Complete,
 		Reason:     s.Facts.Reason,
 		ExitCode:   exitCode,
-		Workbook:   workbook,
 		Counts:     counts,
 		Results:    s.Results,
 		Rows:       s.Rows,

@@ -42,7 +42,7 @@ func ReadClasses(r io.Reader) (ids []string, classes []recon.Class, err error) {
 					ids = append(ids, id)
 					classes = append(classes, class)
 				}
-			case first && !(rerr == io.EOF && bytes.HasPrefix(line, []byte(`{"id":`))):
+			case first && !(rerr == io.EOF && startsLikeJournal(line)):
 				// Not even a torn answer (which a journal of one line cut short would be).
 				return nil, nil, ErrNotJournal
 			}

@@ -65,6 +65,12 @@ var ErrNotJournal = errors.New("not a vxrecon journal (JSON lines of answers)")
 // headerPrefix starts the line that starts each run's answers in a journal.
 const headerPrefix = `{"vxrecon_journal":`
 
+// startsLikeJournal reports whether line could be the start of a journal's line, whole or
+// torn: a header or an answer. A file whose first line is not is no journal.
+func startsLikeJournal(line []byte) bool {
+	return bytes.HasPrefix(line, []byte(`{"id":`)) || bytes.HasPrefix(line, []byte(headerPrefix))
+}
+
 // Options say how a run uses its journal.
 type Options struct {
 	// PII is the run's -pii: what Append keeps of personal fields and what Lookup may reuse.
@@ -123,11 +129,12 @@ func Open(path string, opt Options) (*Journal, error) {
 	return j, nil
 }
 
-// Check tells, changing nothing, whether Open would refuse the file at path as not a
-// journal (so a run can say so before its first request). A missing file is fine: Open
-// creates it.
+// Check tells, changing nothing, whether Open would refuse the file at path: not a journal,
+// or not one this process may append to (so a run can say so before its first request). A
+// missing file is fine: Open creates it.
 func Check(path string) error {
-	f, err := os.Open(path)
+	// Open appends to it: read and write, as Open will.
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -146,7 +153,7 @@ func Check(path string) error {
 	}
 	j := &Journal{final: map[string]int64{}}
 	if first[len(first)-1] != '\n' {
-		if !bytes.HasPrefix(first, []byte(`{"id":`)) && !bytes.HasPrefix(first, []byte(headerPrefix)) {
+		if !startsLikeJournal(first) {
 			return fmt.Errorf("journal %s: %w", path, ErrNotJournal)
 		}
 		return nil // a torn only line, cut off by Open
@@ -179,7 +186,7 @@ func (j *Journal) load() (int64, error) {
 			off += int64(len(line))
 			end = off
 		} else if len(bytes.TrimSpace(line)) > 0 {
-			if off == 0 && !bytes.HasPrefix(line, []byte(`{"id":`)) && !bytes.HasPrefix(line, []byte(headerPrefix)) {
+			if off == 0 && !startsLikeJournal(line) {
 				return 0, ErrNotJournal // one line that is not even the start of an answer
 			}
 			j.Torn++ // torn last line: dropped, and overwritten by the next append

@@ -1,6 +1,7 @@
-// Package output writes what a run leaves behind: the Excel workbook, the journal of answers
-// and the machine-readable summary, each whole or not at all. It is the only package that
-// knows excelize.
+// Package output writes the Excel workbook: the table sheets streamed (rows written as sheet
+// XML and deflated as they come, spliced into excelize's zip at the end), the Summary, the
+// Changes and Billing sheets, the styles and the chart. With input (which reads workbooks),
+// it is the only package that knows excelize.
 package output
 
 import (

@@ -205,9 +205,9 @@ func (w *Workbook) factsBlock(g *grid, r int, facts *report.Facts) int {
 	}
 	g.put(1, r, "Result", st.bold)
 	if facts.Complete {
-		g.put(2, r, "COMPLETE", st.class[0])
+		g.put(2, r, facts.Status(), st.class[0])
 	} else {
-		g.put(2, r, "INCOMPLETE", st.bad)
+		g.put(2, r, facts.Status(), st.bad)
 		g.put(3, r, facts.Reason, st.bad)
 	}
 	return r + 2

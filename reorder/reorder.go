@@ -113,7 +113,6 @@ func (b *Buffer) spillLocked(i int, r *recon.Result) error {
 	b.spilled[i] = span{off: b.spillEnd, n: int32(len(line))}
 	b.spillEnd += int64(len(line))
 	b.stats.Spilled++
-	b.stats.SpillBytes += int64(len(line))
 	b.stats.PeakSpillBytes = max(b.stats.PeakSpillBytes, b.spillEnd)
 	return nil
 }

@@ -1,20 +1,29 @@
 package reorder
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vxrecon/vxrecon/recon"
 )
 
+// result is a result with every kind of field set, so a spill that loses one shows.
 func result(i int, detail int) *recon.Result {
-	return &recon.Result{ID: fmt.Sprintf("id-%05d", i), Class: recon.Pass, Attempts: 1,
-		Session: &recon.Session{RequestID: fmt.Sprintf("id-%05d", i), Status: "PASS",
-			Plus: &recon.Plus{Detail: strings.Repeat("d", detail), Issues: []string{"A", "B"}}}}
+	id := fmt.Sprintf("id-%05d", i)
+	return &recon.Result{ID: id, Class: recon.Pass, HTTPStatus: 200, Attempts: 1 + i%3,
+		FetchedAt: time.Date(2026, 11, 28, 10, 0, i%60, i, time.UTC), PII: "",
+		Session: &recon.Session{RequestID: id, Status: "PASS", FirstName: "J***",
+			Plus: &recon.Plus{Service: "IDMatch5.0", Confirmation: "180603431", Detail: strings.Repeat("d", detail),
+				Issues: []string{"A", "B"}, IssuesCut: i % 2},
+			Journey: &recon.Journey{Stops: []recon.Stop{{Timestamp: "2024-08-19 20:56:25", Type: "NEW REGISTRATION"}},
+				StopsCut: i % 5, Duration: json.RawMessage(`"00h 00m 32s"`)}}}
 }
 
 // TestOrder: results put in a random order by many goroutines come out in index order,
@@ -45,9 +54,8 @@ func TestOrder(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := result(i, i%700)
-				if r.ID != want.ID || r.Session.Plus.Detail != want.Session.Plus.Detail || len(r.Session.Plus.Issues) != 2 {
-					t.Fatalf("%d: got %s", i, r.ID)
+				if want := result(i, i%700); !reflect.DeepEqual(&r, want) {
+					t.Fatalf("%d: got %+v, want %+v", i, r, *want)
 				}
 			}
 			wg.Wait()

@@ -41,6 +41,14 @@ type Facts struct {
 	Reason   string // why the run is INCOMPLETE ("interrupted", "API unavailable", "credentials refused"), "" when complete
 }
 
+// Status is how the run ended as the Summary and the logs say it: COMPLETE or INCOMPLETE.
+func (f Facts) Status() string {
+	if f.Complete {
+		return "COMPLETE"
+	}
+	return "INCOMPLETE"
+}
+
 // Stats are duration statistics over the results that have a journey duration.
 type Stats struct {
 	Count                       int

@@ -79,7 +79,9 @@ type tokens struct {
 	client  *http.Client // the run's client, bounded by timeout, for the token endpoint
 	timeout time.Duration
 
-	last atomic.Pointer[string] // the latest access token, read without the mutex to scrub text
+	// recent are the latest access tokens, newest first, read without the mutex to scrub
+	// text: an answer to a request sent just before a renewal echoes the token before.
+	recent atomic.Pointer[[]string]
 
 	mu       sync.Mutex
 	cur      *bearer
@@ -173,7 +175,11 @@ func (t *tokens) get(ctx context.Context) (*bearer, error) {
 	if tok.AccessToken == "" || !validHeaderValue(tok.AccessToken) {
 		return nil, &transportError{reason: "token endpoint: unusable access token"}
 	}
-	t.last.Store(&tok.AccessToken)
+	recent := []string{tok.AccessToken}
+	if old := t.recent.Load(); old != nil {
+		recent = append(recent, (*old)[:min(len(*old), keptTokens-1)]...)
+	}
+	t.recent.Store(&recent)
 	b := &bearer{header: []string{"Bearer " + tok.AccessToken}}
 	if tok.Expiry.IsZero() {
 		b.renewAt = time.Now().Add(100 * 365 * 24 * time.Hour)
@@ -190,6 +196,9 @@ func (t *tokens) get(ctx context.Context) (*bearer, error) {
 	t.cur = b
 	return b, nil
 }
+
+// keptTokens is how many of the latest access tokens are redacted from answers.
+const keptTokens = 3
 
 // invalidate forgets b after the API refused it, unless another worker already replaced it:
 // comparing with the current bearer is what keeps a burst of 401s to one renewal.
@@ -213,11 +222,7 @@ func tokenError(err error, timedOut bool, timeout time.Duration) error {
 		if code >= 300 && code < 400 {
 			// Never followed (see newHTTPClient): a token endpoint that sends the client
 			// elsewhere is refused, so the secret is posted nowhere else.
-			where := "no Location"
-			if u, lerr := re.Response.Location(); lerr == nil && u.Host != "" {
-				where = clip(u.Host, maxReason)
-			}
-			return &AuthError{Code: code, Token: true, Redirect: where}
+			return &AuthError{Code: code, Token: true, Redirect: redirectTarget(re.Response)}
 		}
 		if code >= 400 && code < 500 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests {
 			return &AuthError{Code: code, Token: true, OAuthCode: oauthCode(re.ErrorCode)}

@@ -109,7 +109,13 @@ func checkResponse(code int, body []byte) error {
 // that was asked, exactly as Fetch does once retries and transport failures are behind it
 // (but for redacting credentials, which a Client knows). It lets benchmarks and tools replay
 // recorded answers without a server.
-func Classify(id string, status int, body []byte) recon.Result { return classify(id, status, body) }
+func Classify(id string, status int, body []byte) recon.Result {
+	r := classify(id, status, body)
+	if r.Session != nil {
+		limitSession(r.Session)
+	}
+	return r
+}
 
 // classify classifies one complete answer: the status code and the whole body of one attempt,
 // for the id that was asked. It is the single place that applies the classification table of docs/SPEC.md;
@@ -158,7 +164,6 @@ func classify(id string, code int, body []byte) recon.Result {
 		r.Err = fmt.Sprintf("request_id mismatch: got %q", clip(s.RequestID, maxReason))
 		return r
 	}
-	limitSession(s)
 	r.Session = s
 	switch strings.ToUpper(strings.TrimSpace(s.Status)) {
 	case "PASS":

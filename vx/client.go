@@ -226,7 +226,7 @@ func IsLoopback(u *url.URL) bool {
 		return false
 	}
 	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+	if h == "localhost" { // not *.localhost: a resolver may send such a name to DNS
 		return true
 	}
 	ip := net.ParseIP(h)

@@ -353,18 +353,26 @@ func (c *Client) attempt(ctx context.Context, id string, b *bearer) (r recon.Res
 		return r, resp.Header.Get("Retry-After"), rateHint, err
 	}
 	r = classify(id, resp.StatusCode, body)
-	c.redactSession(&r, body)
+	if r.Session != nil {
+		// Redacted whole, then cut: a credential across the cut must not leave its start.
+		c.redactSession(&r, body)
+		limitSession(r.Session)
+	}
 	return r, "", 0, nil
 }
 
 // redirectError is the failure of an answer that points elsewhere: the API documents no
 // redirect, so the answer is an error naming where it pointed, and nothing is sent there.
 func redirectError(resp *http.Response) error {
-	where := "no Location"
+	return &StatusError{Code: resp.StatusCode, Message: "unexpected redirect to " + redirectTarget(resp)}
+}
+
+// redirectTarget names the host a redirect points to, as a message may show it.
+func redirectTarget(resp *http.Response) string {
 	if u, err := resp.Location(); err == nil && u.Host != "" {
-		where = clip(u.Host, maxReason)
+		return clip(u.Host, maxReason)
 	}
-	return &StatusError{Code: resp.StatusCode, Message: "unexpected redirect to " + where}
+	return "no Location"
 }
 
 // scrub removes any credential a server may have echoed into the texts kept beside the
@@ -386,11 +394,16 @@ func (e *scrubbed) Error() string { return e.msg }
 func (e *scrubbed) Unwrap() error { return e.err }
 
 // secretsNow are the credentials to redact: the static token, the client secret and the
-// current OAuth token.
+// latest OAuth tokens.
 func (c *Client) secretsNow() []string {
 	secrets := c.secrets
-	if tok := c.tokens.last.Load(); tok != nil && len(*tok) >= 4 {
-		secrets = append(secrets[:len(secrets):len(secrets)], *tok)
+	if recent := c.tokens.recent.Load(); recent != nil {
+		secrets = secrets[:len(secrets):len(secrets)]
+		for _, tok := range *recent {
+			if len(tok) >= 4 {
+				secrets = append(secrets, tok)
+			}
+		}
 	}
 	return secrets
 }
@@ -423,8 +436,9 @@ func (c *Client) transportErr(actx context.Context, err error) error {
 
 // CheckCredentials tries the credentials with as little as possible: with OAuth2 it fetches
 // one token and sends nothing to the API; with a static token it sends one request, for id
-// (nothing when id is ""), without retries. Any answer but 401 or 403 means the token was
-// taken. It returns the *AuthError of a refusal, or why the check could not be made.
+// (nothing when id is ""), without retries. An answer (200, 202, 404) means the token was
+// taken. It returns the *AuthError of a refusal, or why the check could not be made (a 5xx,
+// a redirect, no connection).
 func (c *Client) CheckCredentials(ctx context.Context, id string) error {
 	b, err := c.tokens.get(ctx)
 	if err != nil || c.tokens.cc != nil || id == "" {
@@ -433,12 +447,13 @@ func (c *Client) CheckCredentials(ctx context.Context, id string) error {
 	r, _, _, err := c.attempt(ctx, id, b)
 	c.stats.answer(r.HTTPStatus)
 	var ae *AuthError
-	if errors.As(err, &ae) {
+	switch {
+	case errors.As(err, &ae):
 		return ae
+	case r.HTTPStatus == http.StatusOK || r.HTTPStatus == http.StatusAccepted || r.HTTPStatus == http.StatusNotFound:
+		return nil // an answer: the token was taken
+	case err != nil:
+		return errors.New(c.scrubText(err.Error()))
 	}
-	var te *transportError
-	if errors.As(err, &te) {
-		return errors.New(c.scrubText(te.Error()))
-	}
-	return nil
+	return fmt.Errorf("http %d is no answer", r.HTTPStatus)
 }

@@ -306,7 +306,7 @@ func TestRunRetriesShareTheRate(t *testing.T) {
 	}
 }
 
-// TestRunConcurrentResultsAreComplete checks under -race that OnResult and emit see whole
+// TestRunConcurrentResultsAreComplete checks under -race that the deliveries see whole
 // results and each index once, with many workers.
 func TestRunConcurrentResultsAreComplete(t *testing.T) {
 	srv := newServer(t, pass)

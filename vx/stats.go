@@ -11,8 +11,8 @@ type Stats struct {
 	// Requests counts the attempts sent, by the status code of their answer ("200", "429",
 	// …) or "transport" for an attempt that got no complete answer.
 	Requests map[string]int64
-	// Retries counts the attempts that repeated an earlier one (renewals of a refused
-	// OAuth token included).
+	// Retries counts the attempts that repeated a failed one after a wait (a renewal of a
+	// refused OAuth token, sent at once, is not among them).
 	Retries int64
 	// RetriesDenied counts the retries the retry budget refused.
 	RetriesDenied int64
