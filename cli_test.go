@@ -249,7 +249,8 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Fatalf("run -h: exit %d", inv.code)
 	}
 	for _, f := range []string{"input", "out", "base-url", "column", "concurrency", "rate", "timeout", "retries",
-		"max-error-rate", "journal", "summary-json", "pii", "log-format", "log-level", "progress", "token-file", "auth-url", "allow-http"} {
+		"max-error-rate", "journal", "summary-json", "pii", "log-format", "log-level", "progress", "token-file", "auth-url", "allow-http",
+		"sheet", "delimiter", "amount-column", "previous", "metrics-file", "file-mode"} {
 		if !strings.Contains(inv.stdout, "-"+f) || !strings.Contains(inv.stdout, envName(f)) {
 			t.Errorf("run -h does not list -%s with %s", f, envName(f))
 		}
@@ -260,6 +261,17 @@ func TestHelpAndVersion(t *testing.T) {
 	inv = runCLI(t, context.Background(), nil, "version")
 	if inv.code != exitOK || !strings.HasPrefix(inv.stdout, "vxrecon ") || !strings.Contains(inv.stdout, "go1.") {
 		t.Errorf("version: %d %q", inv.code, inv.stdout)
+	}
+	// help demo tells the truth: the demo reads no VXRECON_* variable, so it names none.
+	inv = runCLI(t, context.Background(), nil, "help", "demo")
+	if inv.code != exitOK || strings.Contains(inv.stdout, "env VXRECON_") || !strings.Contains(inv.stdout, "-n int") ||
+		!strings.Contains(inv.stdout, "reads no VXRECON_* variable") {
+		t.Errorf("help demo:\n%s", inv.stdout)
+	}
+	for _, args := range [][]string{{"help", "-h"}, {"-h", "-h"}, {"help", "help"}} {
+		if inv := runCLI(t, context.Background(), nil, args...); inv.code != exitOK || !strings.Contains(inv.stdout, "Usage:") {
+			t.Errorf("%v: exit %d", args, inv.code)
+		}
 	}
 	if inv := runCLI(t, context.Background(), nil, "frobnicate"); inv.code != exitUsage {
 		t.Errorf("unknown command: exit %d", inv.code)

@@ -278,6 +278,20 @@ func TestRunEndToEnd(t *testing.T) {
 	if len(msgs) < 3 || msgs[0] != "invalid input row" && msgs[0] != "start" || msgs[len(msgs)-1] != "done" {
 		t.Errorf("log messages: %v", msgs)
 	}
+	// Numbers a person reads (seconds to the millisecond), and no empty fields.
+	done := inv.stderr[strings.LastIndex(strings.TrimSpace(inv.stderr), "\n")+1:]
+	var d map[string]any
+	if err := json.Unmarshal([]byte(done), &d); err != nil {
+		t.Fatal(err)
+	}
+	if secs := fmt.Sprint(d["elapsed_s"]); len(secs) > len("123456.789") || strings.Count(secs, ".") == 1 && len(secs)-strings.Index(secs, ".") > 4 {
+		t.Errorf("elapsed_s = %s, want at most three decimals", secs)
+	}
+	for k, v := range d {
+		if v == "" {
+			t.Errorf("done line has an empty field %q", k)
+		}
+	}
 
 	// No output stream holds the token or a personal field of the results.
 	secretsAbsent(t, []string{testToken}, inv.stdout, inv.stderr, string(b))
