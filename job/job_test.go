@@ -14,6 +14,18 @@ import (
 	"github.com/vxrecon/vxrecon/sim"
 )
 
+// setup starts a simulator and returns a run against it writing into a new folder.
+func setup(t *testing.T) (*sim.Server, Config, string) {
+	t.Helper()
+	srv, err := sim.Start(sim.Options{Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	return srv, testConfig(srv, dir), dir
+}
+
 // testConfig is a run against srv writing into dir.
 func testConfig(srv *sim.Server, dir string) Config {
 	return Config{
@@ -42,13 +54,7 @@ func leftovers(t *testing.T, dir string) []string {
 // TestJournalThatCannotBeOpened: a journal that became unwritable after Prepare (or a disk
 // that filled) ends the run as a failure with nothing half-written, not a crash.
 func TestJournalThatCannotBeOpened(t *testing.T) {
-	srv, err := sim.Start(sim.Options{Token: "t"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	c := testConfig(srv, dir)
+	srv, c, dir := setup(t)
 	c.Journal = filepath.Join(dir, "run.jsonl")
 	c.SummaryJSON = filepath.Join(dir, "s.json")
 	p, out := Prepare(context.Background(), c, strings.NewReader(ids(5)), zerolog.Nop())
@@ -79,13 +85,7 @@ func TestJournalThatCannotBeOpened(t *testing.T) {
 // TestInterruptedPrepareWritesNothing: a run or a check interrupted while its input is read
 // (a stuck pipe) writes no file, the metrics file included.
 func TestInterruptedPrepareWritesNothing(t *testing.T) {
-	srv, err := sim.Start(sim.Options{Token: "t"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	c := testConfig(srv, dir)
+	_, c, dir := setup(t)
 	c.MetricsFile = filepath.Join(dir, "m.prom")
 	c.SummaryJSON = filepath.Join(dir, "s.json")
 	stuck, w := io.Pipe()

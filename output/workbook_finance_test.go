@@ -111,16 +111,7 @@ func TestWorkbookBilling(t *testing.T) {
 // rawRows returns a sheet's cells as stored (numbers unformatted), each row padded to width.
 func rawRows(t testing.TB, f *excelize.File, sheet string, width int) [][]string {
 	t.Helper()
-	rs, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range rs {
-		for len(rs[i]) < width {
-			rs[i] = append(rs[i], "")
-		}
-	}
-	return rs
+	return paddedRows(t, f, sheet, width, excelize.Options{RawCellValue: true})
 }
 
 func TestWorkbookNoBillingNoChanges(t *testing.T) {

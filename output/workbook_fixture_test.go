@@ -233,7 +233,13 @@ func openWorkbook(t testing.TB, path string) *excelize.File {
 // sheetRows returns a sheet as text, each row padded to width.
 func sheetRows(t testing.TB, f *excelize.File, sheet string, width int) [][]string {
 	t.Helper()
-	rs, err := f.GetRows(sheet)
+	return paddedRows(t, f, sheet, width)
+}
+
+// paddedRows returns a sheet's rows read with opts, each padded to width.
+func paddedRows(t testing.TB, f *excelize.File, sheet string, width int, opts ...excelize.Options) [][]string {
+	t.Helper()
+	rs, err := f.GetRows(sheet, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
