@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/sim"
 )
 
@@ -400,6 +402,57 @@ func TestSlowIDsDoNotStallTheRun(t *testing.T) {
 	for i, r := range rows {
 		if r["Request ID"] != ids[i] {
 			t.Fatalf("Results row %d is %s, want %s (input order)", i+2, r["Request ID"], ids[i])
+		}
+	}
+}
+
+// TestOvernightChangesAndMoney: tonight's run with -previous last night's journal (or
+// workbook) lists what changed; with an amount column it adds the Billing sheet.
+func TestOvernightChangesAndMoney(t *testing.T) {
+	lastNight, tonight := startSim(t, sim.Options{Token: testToken}), startSim(t, sim.Options{Token: testToken, Night: 1})
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("request_id;fee\n")
+	ids := []string{sim.ID(sim.CasePending, 1), sim.ID(sim.CaseInProgress, 2), sim.ID(sim.CaseReview, 3),
+		sim.ID(sim.CasePending, 4), sim.ID(sim.CasePass, 5), sim.ID(sim.CaseNotFound, 6)}
+	for i, id := range ids {
+		fmt.Fprintf(&b, "%s;%d,50\n", id, i+1)
+	}
+	fmt.Fprintf(&b, "%s;9,00\n", ids[5]) // a NOT FOUND id billed twice
+	in := writeFile(t, dir, "billed.csv", b.String())
+	vars := map[string]string{"VXRECON_TOKEN": testToken}
+	jr, book := filepath.Join(dir, "last.jsonl"), filepath.Join(dir, "last.xlsx")
+	if inv := runCLI(t, context.Background(), vars, "run", "-input", in, "-out", book, "-journal", jr, "-base-url", lastNight.URL); inv.code != exitOK {
+		t.Fatalf("last night: exit %d\n%s", inv.code, inv.stderr)
+	}
+	for _, prev := range []string{jr, book} {
+		out := filepath.Join(dir, "tonight-"+filepath.Ext(prev)[1:]+".xlsx")
+		inv := runCLI(t, context.Background(), vars, "run", "-input", in, "-out", out, "-base-url", tonight.URL, "-previous", prev)
+		if inv.code != exitOK {
+			t.Fatalf("tonight with %s: exit %d\n%s", prev, inv.code, inv.stderr)
+		}
+		changes := byHeader(sheetRows(t, out, "Changes"))
+		moved := 0
+		for _, id := range ids[:4] {
+			if sim.CaseOnNight(id, 1).Expected() != recon.InProgress {
+				moved++
+			}
+		}
+		if len(changes) != moved || moved == 0 {
+			t.Errorf("%s: %d changes, %d sessions settled overnight: %v", prev, len(changes), moved, changes)
+		}
+		for _, c := range changes {
+			if c["Before"] != "IN PROGRESS" || c["Change"] != "changed" || (c["Now"] != "PASS" && c["Now"] != "FAIL") {
+				t.Errorf("%s: change %v", prev, c)
+			}
+		}
+		bill := map[string][2]string{}
+		for _, r := range sheetRows(t, out, "Billing")[1:10] {
+			bill[r[0]] = [2]string{r[1], r[2]}
+		}
+		// 1.50+2.50+3.50+4.50+5.50+6.50+9.00 = 33.00; to dispute: the NOT FOUND id's two lines.
+		if bill["total"] != [2]string{"7", "33.00"} || bill["to dispute"] != [2]string{"2", "15.50"} || bill["duplicate lines"] != [2]string{"1", "9.00"} {
+			t.Errorf("%s: billing %v", prev, bill)
 		}
 	}
 }
