@@ -172,7 +172,7 @@ func (r *run) logDone(o *Outcome) {
 		ev = ev.Str("reason", s.Facts.Reason)
 	}
 	ev.Str("workbook", r.c.Out).
-		Float64("elapsed_s", roundMillis(s.Facts.Finished.Sub(r.started))).
+		Float64("elapsed_s", roundMillis(time.Since(r.started))).
 		Int("exit_code", o.Status.ExitCode()).Msg("done")
 }
 
