@@ -99,6 +99,9 @@ func runJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr 
 	trk.run(log, barw, logEvery)
 	out := p.Run(ctx, trk)
 	trk.finish()
+	if out.Status == job.BadInput && out.Err != nil {
+		return usageError(e, "run", out.Err)
+	}
 	if out.Workbook {
 		fmt.Fprintln(e.stdout, out.Line(c.Out))
 	}

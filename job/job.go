@@ -137,6 +137,10 @@ func (p *Prepared) Run(ctx context.Context, progress Progress) Outcome {
 	}
 	defer r.close()
 	if err := r.openJournal(); err != nil {
+		if errors.Is(err, journal.ErrLocked) {
+			// Another run took the journal since Prepare: nothing requested, nothing written.
+			return Outcome{Status: BadInput, Err: err}
+		}
 		// Checked by Prepare: only a file changed since, or a full disk, gets here.
 		r.log.Error().Err(err).Msg("journal")
 		return r.finish(ctx, err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -24,8 +25,11 @@ import (
 func ReadClasses(r io.Reader) (ids []string, classes []recon.Class, err error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	at := make(map[string]int) // id -> its index in ids
-	for first := true; ; {
-		line, rerr := br.ReadBytes('\n') // any length: a line holds a whole session
+	for first, n := true, 1; ; n++ {
+		line, rerr := readLine(br) // a line holds a whole session
+		if errors.Is(rerr, errLongLine) {
+			return nil, nil, fmt.Errorf("line %d: %w", n, rerr)
+		}
 		if rerr != nil && rerr != io.EOF {
 			return nil, nil, fmt.Errorf("read journal: %w", rerr)
 		}

@@ -62,6 +62,21 @@ const journalSyncEvery = time.Second
 // other file (yesterday's workbook, the input) must be refused, not appended to.
 var ErrNotJournal = errors.New("not a vxrecon journal (JSON lines of answers)")
 
+// ErrLocked refuses a journal another run holds: two runs appending to one journal would
+// interleave their lines.
+var ErrLocked = errors.New("in use by another vxrecon run (one run per journal)")
+
+// ErrNotRegular refuses a journal that is not a regular file (a FIFO, a device, a folder):
+// reading it could block forever or never end.
+var ErrNotRegular = errors.New("not a regular file")
+
+// MaxLine bounds one line of a journal: a session keeps at most recon.MaxSessionText of
+// text, which JSON escaping can grow about sixfold. A longer line is no answer of ours.
+const MaxLine = 16 << 20
+
+// errLongLine is the error of a line over MaxLine.
+var errLongLine = fmt.Errorf("a line longer than %d MiB: not a vxrecon journal", MaxLine>>20)
+
 // headerPrefix starts the line that starts each run's answers in a journal.
 const headerPrefix = `{"vxrecon_journal":`
 
@@ -96,9 +111,16 @@ func Open(path string, opt Options) (*Journal, error) {
 	if perm == 0 {
 		perm = 0o600
 	}
+	if err := checkRegular(path); err != nil {
+		return nil, err
+	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, perm)
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
+	}
+	if err := lockRegular(f, path); err != nil {
+		f.Close()
+		return nil, err
 	}
 	j := &Journal{f: f, mode: opt.PII, api: opt.API, final: make(map[string]int64), done: make(chan struct{})}
 	end, err := j.load()
@@ -133,6 +155,9 @@ func Open(path string, opt Options) (*Journal, error) {
 // or not one this process may append to (so a run can say so before its first request). A
 // missing file is fine: Open creates it.
 func Check(path string) error {
+	if err := checkRegular(path); err != nil {
+		return err
+	}
 	// Open appends to it: read and write, as Open will.
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -142,6 +167,10 @@ func Check(path string) error {
 		return fmt.Errorf("open journal: %w", err)
 	}
 	defer f.Close()
+	if err := lockRegular(f, path); err != nil {
+		return err
+	}
+	defer unlock(f)
 	// The first line decides; a journal's lines are bounded (a session keeps at most about
 	// recon.MaxSessionText), so a first line longer than this is not one.
 	first, err := bufio.NewReaderSize(io.LimitReader(f, 4<<20), 64<<10).ReadBytes('\n')
@@ -164,20 +193,77 @@ func Check(path string) error {
 	return nil
 }
 
+// checkRegular refuses, before it is opened, a journal that exists and is not a regular file:
+// opening or reading a FIFO blocks until some other process writes to it.
+func checkRegular(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil // a missing file is created; other errors are reported by the open
+	}
+	return fmt.Errorf("journal %s: %w (%s)", path, ErrNotRegular, kind(fi.Mode()))
+}
+
+// lockRegular checks again, on the opened file, that it is a regular file, and takes the
+// run's lock on it.
+func lockRegular(f *os.File, path string) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("journal %s: %w (%s)", path, ErrNotRegular, kind(fi.Mode()))
+	}
+	if err := lock(f); err != nil {
+		return fmt.Errorf("journal %s: %w", path, err)
+	}
+	return nil
+}
+
+// kind names the type of a file that is not a regular one.
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "mode " + m.String()
+}
+
+// readLine returns the next line of r, its newline included, or what is left at the end; a
+// line longer than MaxLine is errLongLine, so that no file makes the reader hold more.
+func readLine(r *bufio.Reader) ([]byte, error) {
+	line, err := r.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	// A line longer than the buffer: gather it whole, up to the bound.
+	buf := append([]byte(nil), line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		if len(buf) > MaxLine {
+			return nil, errLongLine
+		}
+		line, err = r.ReadSlice('\n')
+		buf = append(buf, line...)
+	}
+	if len(buf) > MaxLine {
+		return nil, errLongLine
+	}
+	return buf, err
+}
+
 // load indexes every complete line and returns the offset just past the last complete line.
 func (j *Journal) load() (int64, error) {
 	r := bufio.NewReaderSize(j.f, 256<<10)
 	var off, end int64
-	for {
-		line, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: gather it whole.
-			buf := append([]byte(nil), line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = r.ReadSlice('\n')
-				buf = append(buf, line...)
-			}
-			line = buf
+	for n := 1; ; n++ {
+		line, err := readLine(r)
+		if errors.Is(err, errLongLine) {
+			return 0, fmt.Errorf("line %d: %w", n, err)
 		}
 		if len(line) > 0 && line[len(line)-1] == '\n' {
 			if err := j.index(line, off); err != nil {

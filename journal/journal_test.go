@@ -257,3 +257,27 @@ func TestJournalKnowsItsAPI(t *testing.T) {
 		t.Errorf("old journal: reused %v, foreign %d %q", ok, j.Foreign, j.ForeignAPI)
 	}
 }
+
+// TestLongLineRefused: a line past MaxLine is an error naming the line, read no further
+// than the bound, by Open and by ReadClasses alike.
+func TestLongLineRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.jsonl")
+	body := `{"vxrecon_journal":1,"api":"` + testAPI + `"}` + "\n" + `{"id":"` + strings.Repeat("x", MaxLine+10) + "\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path, Options{PII: pii.Full, API: testAPI}); err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), path) {
+		t.Errorf("Open: %v, want an error naming %s and line 2", err, path)
+	}
+	if err := Check(path); err != nil {
+		t.Errorf("Check reads the first line only: %v", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, _, err := ReadClasses(f); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("ReadClasses: %v, want an error naming line 2", err)
+	}
+}
