@@ -152,6 +152,17 @@ func classify(id string, code int, body []byte) recon.Result {
 		}
 		return r
 	}
+	dup, variant := checkKeys(body)
+	if dup != "" {
+		r.Class = recon.Error
+		r.Err = fmt.Sprintf("bad JSON: the key %q appears more than once", dup)
+		return r
+	}
+	if variant {
+		if exact, err := exactKeys(body); err == nil {
+			body = exact
+		}
+	}
 	s := new(recon.Session)
 	if err := json.Unmarshal(body, s); err != nil {
 		r.Class = recon.Error
