@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -43,7 +42,8 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 		return usageError(e, cmd, err)
 	}
 	expandDates(&c, time.Now())
-	credErr := readCredentials(e.getenv, o.TokenFile, &c)
+	waiting := func(msg string) { fmt.Fprintf(e.stderr, "vxrecon %s: %s\n", cmd, msg) }
+	credErr := readCredentials(ctx, e.getenv, o.TokenFile, &c, waiting)
 	c.Version, _, _ = buildVersion()
 	c.InputName = "stdin"
 	if c.Input != "-" && c.Input != "" {
@@ -54,11 +54,18 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 	}
 	in := e.stdin
 	if c.Input != "-" {
-		f, err := os.Open(c.Input)
+		f, err := files.Open(ctx, "-input", c.Input, false, waiting)
 		if err != nil {
-			return usageError(e, cmd, fmt.Errorf("-input %s: %w", c.Input, files.Bare(err)))
+			if ctx.Err() != nil {
+				fmt.Fprintf(e.stderr, "vxrecon %s: %v\n", cmd, err)
+				return job.ExitIncomplete
+			}
+			return usageError(e, cmd, err)
 		}
 		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return usageError(e, cmd, fmt.Errorf("-input %s is a folder: want a CSV or .xlsx file", c.Input))
+		}
 		in = f
 	}
 	if cmd == "check" {

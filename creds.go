@@ -1,17 +1,23 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
+	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/job"
 )
 
+// maxTokenFile bounds what is read of -token-file: a token is a few KiB at most.
+const maxTokenFile = 64 << 10
+
 // readCredentials finds the one set of credentials the run uses and puts it in c. Nothing
-// here ever puts a token or secret in an error message.
-func readCredentials(getenv func(string) string, tokenFile string, c *job.Config) error {
+// here ever puts a token or secret in an error message. A token file is read up to
+// maxTokenFile, and a pipe as token file within files.Wait or until ctx ends; waiting hears
+// that the run waits for it.
+func readCredentials(ctx context.Context, getenv func(string) string, tokenFile string, c *job.Config, waiting func(string)) error {
 	token, hasToken := lookupEnv(getenv, "VXRECON_TOKEN")
 	id, hasID := lookupEnv(getenv, "VXRECON_CLIENT_ID")
 	secret, hasSecret := lookupEnv(getenv, "VXRECON_CLIENT_SECRET")
@@ -20,9 +26,9 @@ func readCredentials(getenv func(string) string, tokenFile string, c *job.Config
 			return errors.New("both VXRECON_TOKEN and -token-file are set: keep one")
 		}
 		c.TokenFile = tokenFile
-		b, err := os.ReadFile(tokenFile)
+		b, err := files.ReadSmall(ctx, "-token-file", tokenFile, maxTokenFile, waiting)
 		if err != nil {
-			return fmt.Errorf("read token file: %w", err)
+			return err
 		}
 		token, hasToken = strings.TrimSpace(string(b)), true
 		if token == "" {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/sim"
 )
 
@@ -82,4 +83,114 @@ func TestJournalMustBeARegularFile(t *testing.T) {
 			t.Fatalf("-journal %s: the run hangs", jr)
 		}
 	}
+}
+
+// unblock lets go of a goroutine that a test left opening fifo for reading.
+func unblock(fifo string) {
+	if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+		f.Close()
+	}
+}
+
+// TestEveryReadIsBounded: /dev/zero as token file or as input ends in a clear message, exit 2,
+// nothing requested, never in "out of memory".
+func TestEveryReadIsBounded(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	ids := writeIDs(t, dir, 3, sim.CasePass)
+	tokenFile := writeFile(t, dir, "token", testToken+"\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"token file", []string{"-input", ids, "-token-file", "/dev/zero"}, "-token-file /dev/zero: longer than 64 KiB"},
+		{"input", []string{"-input", "/dev/zero", "-token-file", tokenFile}, "zero:1: a line longer than 1 MiB"},
+		{"input folder", []string{"-input", dir, "-token-file", tokenFile}, "is a folder"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"run", "-out", filepath.Join(dir, "r.xlsx"), "-base-url", srv.URL}, tc.args...)
+			inv := runCLI(t, context.Background(), nil, args...)
+			if inv.code != exitUsage || !strings.Contains(inv.stderr, tc.want) {
+				t.Errorf("exit %d, want 2 and %q\n%s", inv.code, tc.want, inv.stderr)
+			}
+			if srv.Requests() != 0 {
+				t.Errorf("%d requests", srv.Requests())
+			}
+		})
+	}
+}
+
+// TestPipesNeverHang: a FIFO as token file or -previous that no one writes to ends the run
+// after files.Wait with a message naming it (exit 2), or at once on SIGINT/SIGTERM (exit 1);
+// a pipe that is written (process substitution) works.
+func TestPipesNeverHang(t *testing.T) {
+	defer func(w, s time.Duration) { files.Wait, files.SaidAfter = w, s }(files.Wait, files.SaidAfter)
+	files.Wait, files.SaidAfter = 1500*time.Millisecond, 200*time.Millisecond
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	ids := writeIDs(t, dir, 3, sim.CasePass)
+	tokenFile := writeFile(t, dir, "token", testToken+"\n")
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unblock(fifo) })
+	base := []string{"run", "-input", ids, "-out", filepath.Join(dir, "r.xlsx"), "-base-url", srv.URL}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"token file", []string{"-token-file", fifo}},
+		{"previous", []string{"-token-file", tokenFile, "-previous", fifo}},
+	} {
+		for _, interrupt := range []bool{false, true} {
+			name := tc.name
+			if interrupt {
+				name += ", interrupted"
+			}
+			t.Run(name, func(t *testing.T) {
+				defer unblock(fifo)
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				if interrupt {
+					time.AfterFunc(300*time.Millisecond, cancel)
+				}
+				done := make(chan invocation, 1)
+				go func() { done <- runCLI(t, ctx, nil, append(base, tc.args...)...) }()
+				var inv invocation
+				select {
+				case inv = <-done:
+				case <-time.After(30 * time.Second):
+					t.Fatal("the run hangs on a FIFO")
+				}
+				want, code := "nothing to read after 1.5s", exitUsage
+				if interrupt {
+					want, code = "interrupted while waiting for it", exitIncomplete
+				}
+				if inv.code != code || !strings.Contains(inv.stderr, want) || !strings.Contains(inv.stderr, fifo) {
+					t.Errorf("exit %d, want %d and %q naming the FIFO\n%s", inv.code, code, want, inv.stderr)
+				}
+				if !interrupt && !strings.Contains(inv.stderr, "waiting for") {
+					t.Errorf("nothing said while waiting:\n%s", inv.stderr)
+				}
+				if srv.Requests() != 0 {
+					t.Errorf("%d requests", srv.Requests())
+				}
+			})
+		}
+	}
+	t.Run("written pipe", func(t *testing.T) {
+		go func() {
+			f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+			if err == nil {
+				f.WriteString(testToken + "\n")
+				f.Close()
+			}
+		}()
+		inv := runCLI(t, context.Background(), nil, append(base, "-token-file", fifo)...)
+		if inv.code != exitOK {
+			t.Errorf("exit %d with the token through a pipe\n%s", inv.code, inv.stderr)
+		}
+	})
 }

@@ -79,14 +79,15 @@ func Read(r io.Reader, opt Options) (*Batch, error) {
 		delim = d
 		in = io.MultiReader(bytes.NewReader(seen), br)
 	}
-	cr := csv.NewReader(bufio.NewReaderSize(in, 64<<10))
+	limit := newLineLimit(in, name, MaxLine)
+	cr := csv.NewReader(bufio.NewReaderSize(limit, 64<<10))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1 // ragged rows: missing cells are "", extra ones ignored
 	cr.ReuseRecord = true   // copy only what is kept
 	// `abc, "Doe, Jane"` is common in hand-edited files; but trimming would eat the tabs of
 	// empty fields in a tab-delimited file.
 	cr.TrimLeadingSpace = delim != '\t'
-	src := &csvSource{cr: cr, name: name}
+	src := &csvSource{cr: cr, name: name, limit: limit}
 	return readRows(src, name, opt, delim == ';')
 }
 
@@ -277,8 +278,9 @@ func sniff(br *bufio.Reader, name string) (zipped bool, err error) {
 
 // csvSource yields the non-blank records of a CSV with their true line numbers.
 type csvSource struct {
-	cr   *csv.Reader
-	name string
+	cr    *csv.Reader
+	name  string
+	limit *lineLimit
 }
 
 func (rd *csvSource) empty() error {
@@ -291,6 +293,7 @@ func (rd *csvSource) showAll(bool) {}
 // the end. The record is reused by the following call.
 func (rd *csvSource) next() ([]string, []string, int, error) {
 	for {
+		rd.limit.mark()
 		rec, err := rd.cr.Read()
 		if err != nil {
 			return nil, nil, 0, rd.fail(err)
@@ -316,6 +319,10 @@ func (rd *csvSource) next() ([]string, []string, int, error) {
 func (rd *csvSource) fail(err error) error {
 	if err == io.EOF {
 		return err
+	}
+	var lerr *LineError
+	if errors.As(err, &lerr) {
+		return lerr
 	}
 	var perr *csv.ParseError
 	if !errors.As(err, &perr) {

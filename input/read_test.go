@@ -265,7 +265,7 @@ func TestReadErrors(t *testing.T) {
 		name     string
 		column   string
 		in       string
-		wantLine int
+		wantLine int    // -1: any line past the first
 		wantMsg  string // the whole message, with the file and line
 		wantIs   error
 	}{
@@ -294,6 +294,13 @@ func TestReadErrors(t *testing.T) {
 		{name: "bare quote after a multi-line field", in: "request_id,n,m\nabc,\"1\n2\",x\"y\n", wantLine: 3, wantIs: csv.ErrBareQuote},
 		{name: "quote never closed", in: "request_id,n\nabc,1\ndef,\"2\nghi,3\njkl,4\n", wantLine: 3, wantIs: csv.ErrQuote,
 			wantMsg: `ids.csv:3: bad CSV: extraneous or missing " in quoted-field in the row starting here (noticed at line 5, column 7; is a quote left open?)`},
+		{name: "the file ends inside a quoted field", in: "request_id,n\nabc,1\ndef,\"2", wantLine: 3, wantIs: csv.ErrQuote},
+		{name: "a line over the limit", in: "request_id\nabc\n" + strings.Repeat("x", MaxLine+1) + "\nlater\n", wantLine: 3,
+			wantMsg: "ids.csv:3: a line longer than 1 MiB: not a CSV file of request ids"},
+		{name: "a header line over the limit", in: strings.Repeat("\x00", 3*MaxLine), wantLine: 1,
+			wantMsg: "ids.csv:1: a line longer than 1 MiB: not a CSV file of request ids"},
+		{name: "a quoted field over the limit", in: "request_id,n\nabc,\"" + strings.Repeat("x\n", MaxRecord) + "\"\n", wantLine: -1,
+			wantMsg: "is a quote left open?"},
 		{name: "text after a closing quote", in: "request_id,n\nabc,\"1\"x\n", wantLine: 2, wantIs: csv.ErrQuote,
 			wantMsg: `ids.csv:2: bad CSV: extraneous or missing " in quoted-field at column 7`},
 		{name: "NUL byte", in: "request_id\nabc\nd\x00f\n", wantLine: 3,
@@ -315,10 +322,12 @@ func TestReadErrors(t *testing.T) {
 			if !errors.As(err, &le) {
 				t.Fatalf("Read error %T %v, want *LineError", err, err)
 			}
-			if le.File != "ids.csv" || le.Line != tt.wantLine {
+			if le.File != "ids.csv" || le.Line != tt.wantLine && (tt.wantLine >= 0 || le.Line < 2) {
 				t.Errorf("error at %s:%d, want ids.csv:%d (%v)", le.File, le.Line, tt.wantLine, err)
 			}
-			if tt.wantMsg != "" && err.Error() != tt.wantMsg {
+			if tt.wantLine < 0 && !strings.HasSuffix(err.Error(), tt.wantMsg) {
+				t.Errorf("error %s, want it to end %s", err, tt.wantMsg)
+			} else if tt.wantLine >= 0 && tt.wantMsg != "" && err.Error() != tt.wantMsg {
 				t.Errorf("error\n got %s\nwant %s", err, tt.wantMsg)
 			}
 			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {

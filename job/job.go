@@ -191,7 +191,7 @@ func (r *run) prepare(ctx context.Context, in io.Reader) error {
 		r.ledger = report.NewLedger()
 	}
 	if r.c.Previous != "" {
-		ch, err := readPrevious(r.c.Previous)
+		ch, err := readPrevious(ctx, r.c.Previous, func(msg string) { r.log.Warn().Msg(msg) })
 		if err != nil {
 			return err
 		}
@@ -205,17 +205,36 @@ func (r *run) prepare(ctx context.Context, in io.Reader) error {
 	return nil
 }
 
-// readPrevious reads an earlier run's classes from its workbook (a zip) or its journal.
-func readPrevious(path string) (*report.Changes, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("-previous %s: %w", path, files.Bare(err))
+// maxPreviousPipe bounds what is read of a -previous that is not a regular file (a pipe),
+// which is read whole before it is parsed.
+const maxPreviousPipe = 256 << 20
+
+// readPrevious reads an earlier run's classes from its workbook (a zip) or its journal. A
+// pipe (process substitution) is read within files.Wait, or until ctx ends.
+func readPrevious(ctx context.Context, path string, waiting func(string)) (*report.Changes, error) {
+	var in io.Reader
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return nil, fmt.Errorf("-previous %s is a folder", path)
+		}
+		b, err := files.ReadSmall(ctx, "-previous", path, maxPreviousPipe, waiting)
+		if err != nil {
+			return nil, err
+		}
+		in = bytes.NewReader(b)
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("-previous %s: %w", path, files.Bare(err))
+		}
+		defer f.Close()
+		in = f
 	}
-	defer f.Close()
-	br := bufio.NewReader(f)
+	br := bufio.NewReader(in)
 	head, _ := br.Peek(4)
 	var ids []string
 	var classes []recon.Class
+	var err error
 	if bytes.Equal(head, []byte("PK\x03\x04")) {
 		ids, classes, err = input.ReadPreviousWorkbook(br, filepath.Base(path))
 	} else {
