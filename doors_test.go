@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vxrecon/vxrecon/files"
+	bt "github.com/vxrecon/vxrecon/input/bombtest"
 	"github.com/vxrecon/vxrecon/sim"
 )
 
@@ -193,4 +195,61 @@ func TestPipesNeverHang(t *testing.T) {
 			t.Errorf("exit %d with the token through a pipe\n%s", inv.code, inv.stderr)
 		}
 	})
+}
+
+// TestHostileWorkbooks: through the whole program, a damaged sheet and an xlsx bomb end in
+// exit 2 with a message naming the file (and the row, or the part), nothing requested, and
+// the bomb's memory bounded by the run's own accounting.
+func TestHostileWorkbooks(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	rows := bt.IDRows(100)
+	cut := strings.Index(rows, `<row r="51">`)
+	damaged := bt.Workbook(t, bt.Entry{Name: "xl/worksheets/sheet1.xml", Pieces: []bt.Piece{{Text: `<worksheet><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>request_id</t></is></c></row>` + rows[:cut+40]}}})
+	bomb := bt.Workbook(t, bt.Entry{Name: "xl/worksheets/sheet1.xml", Pieces: []bt.Piece{{Text: `<worksheet><sheetData>`},
+		{Text: strings.Repeat("\n", 1<<20), N: 512}, {Text: `</sheetData></worksheet>`}}})
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"damaged.xlsx", damaged, `damaged.xlsx:51: sheet "Sheet1" is damaged here`},
+		{"bomb.xlsx", bomb, "bomb.xlsx:1: sheet \"Sheet1\" (part xl/worksheets/sheet1.xml): a tag or text longer than 1 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(in, tc.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var inv invocation
+			alloc := allocatedBy(func() {
+				inv = runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken},
+					"run", "-input", in, "-out", filepath.Join(dir, "r.xlsx"), "-base-url", srv.URL)
+			})
+			if inv.code != exitUsage || !strings.Contains(inv.stderr, tc.want) {
+				t.Errorf("exit %d, want 2 and %q\n%s", inv.code, tc.want, inv.stderr)
+			}
+			if srv.Requests() != 0 {
+				t.Errorf("%d requests", srv.Requests())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "r.xlsx")); err == nil {
+				t.Error("a workbook was written")
+			}
+			if alloc > 64<<20 {
+				t.Errorf("allocated %d MiB for a %d KiB file", alloc>>20, len(tc.data)>>10)
+			}
+		})
+	}
+}
+
+// allocatedBy returns the bytes f allocated, from the runtime's own accounting: an upper bound
+// of what it made the heap grow by, whatever the timing.
+func allocatedBy(f func()) uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	before := s[0].Value.Uint64()
+	f()
+	metrics.Read(s)
+	return s[0].Value.Uint64() - before
 }

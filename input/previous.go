@@ -35,15 +35,21 @@ func ReadPreviousWorkbook(r io.Reader, name string) (ids []string, classes []rec
 	if name == "" {
 		name = "previous workbook"
 	}
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped})
+	f, sheets, err := openWorkbook(r, name, func(list []string) ([]string, error) {
+		sheets := previousSheets(list)
+		if len(sheets) == 0 {
+			return nil, errors.New("no Results sheet: not a vxrecon workbook")
+		}
+		return sheets, nil
+	})
+	var nz *notZip
+	if errors.As(err, &nz) {
+		return nil, nil, &LineError{File: name, Err: fmt.Errorf("not an Excel workbook: %v", nz.err)}
+	}
 	if err != nil {
-		return nil, nil, &LineError{File: name, Err: fmt.Errorf("not an Excel workbook: %w", err)}
+		return nil, nil, err
 	}
 	defer f.Close()
-	sheets := previousSheets(f.GetSheetList())
-	if len(sheets) == 0 {
-		return nil, nil, &LineError{File: name, Err: errors.New("no Results sheet: not a vxrecon workbook")}
-	}
 	for _, sh := range sheets {
 		if ids, classes, err = readPreviousSheet(f, sh, name, ids, classes); err != nil {
 			return nil, nil, err

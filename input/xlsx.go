@@ -1,9 +1,7 @@
 package input
 
 import (
-	"archive/zip"
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -24,41 +22,18 @@ const maxSheetsListed = 20
 // are read with excelize's streaming iterator so that memory holds the file and one row,
 // not the sheet.
 func readWorkbook(br *bufio.Reader, name string, opt Options) (*Batch, error) {
-	data, err := io.ReadAll(br)
-	if err != nil {
-		return nil, &LineError{File: name, Err: fmt.Errorf("read: %w", err)}
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return nil, &LineError{File: name, Line: 1,
-			Err: fmt.Errorf("this looks like a zip file but cannot be read (%v); save it as .xlsx or CSV UTF-8", err)}
-	}
-	workbook := false
-	for _, e := range zr.File {
-		if e.Name == "xl/workbook.xml" {
-			workbook = true
-			break
+	f, chosen, err := openWorkbook(br, name, func(sheets []string) ([]string, error) {
+		if len(sheets) == 0 {
+			return nil, errors.New("the workbook has no sheet")
 		}
-	}
-	if !workbook {
-		return nil, &LineError{File: name, Line: 1,
-			Err: errors.New("this is a zip file, not CSV nor an .xlsx workbook (no xl/workbook.xml); save it as .xlsx or CSV UTF-8")}
-	}
-
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped})
+		sheet, err := pickSheet(sheets, opt.Sheet)
+		return []string{sheet}, err
+	})
 	if err != nil {
-		return nil, &LineError{File: name, Err: fmt.Errorf("unreadable .xlsx workbook: %v", err)}
+		return nil, err
 	}
 	defer f.Close()
-
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, &LineError{File: name, Err: errors.New("the workbook has no sheet")}
-	}
-	sheet, err := pickSheet(sheets, opt.Sheet)
-	if err != nil {
-		return nil, &LineError{File: name, Err: err}
-	}
+	sheet := chosen[0]
 	src := &xlsxSource{name: name, sheet: sheet, showing: true}
 	defer src.close()
 	if src.stored, err = f.Rows(sheet); err != nil {
