@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/metrics"
 	"strings"
@@ -252,4 +253,49 @@ func allocatedBy(f func()) uint64 {
 	f()
 	metrics.Read(s)
 	return s[0].Value.Uint64() - before
+}
+
+// TestClosedStdoutAndStderr: a real process whose stderr, or stdout, is a pipe nobody reads
+// finishes the job: the workbook, the summary JSON and the metrics are written, and they
+// record the exit code the process returns.
+func TestClosedStdoutAndStderr(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 50, sim.CasePass, sim.CaseFail)
+	for _, closed := range []string{"stderr", "stdout", "both"} {
+		t.Run(closed, func(t *testing.T) {
+			out, sum, prom := filepath.Join(dir, closed+".xlsx"), filepath.Join(dir, closed+".json"), filepath.Join(dir, closed+".prom")
+			cmd := exec.Command(os.Args[0])
+			cmd.Env = []string{"VXRECON_TEST_AS_MAIN=1", "VXRECON_TOKEN=" + testToken, "VXRECON_TEST_ARGS=" + strings.Join([]string{
+				"run", "-input", in, "-out", out, "-base-url", srv.URL, "-summary-json", sum, "-metrics-file", prom, "-progress", "off"}, " ")}
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pr.Close() // nobody reads: the first write fails with EPIPE
+			defer pw.Close()
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if closed != "stdout" {
+				cmd.Stderr = pw
+			}
+			if closed != "stderr" {
+				cmd.Stdout = pw
+			}
+			err = cmd.Run()
+			code := cmd.ProcessState.ExitCode()
+			if code != exitOK {
+				t.Fatalf("exit %d (%v), want 0\nstdout %s\nstderr %s", code, err, stdout.String(), stderr.String())
+			}
+			if _, err := os.Stat(out); err != nil {
+				t.Errorf("no workbook: %v", err)
+			}
+			if s := readSummary(t, sum); s.ExitCode != code || s.Results != 50 {
+				t.Errorf("summary: exit_code %d, %d results; the process returned %d", s.ExitCode, s.Results, code)
+			}
+			if m := readMetrics(t, prom); m["vxrecon_last_run_exit_code"] != float64(code) {
+				t.Errorf("metrics say exit code %v, the process returned %d", m["vxrecon_last_run_exit_code"], code)
+			}
+		})
+	}
 }

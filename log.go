@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -27,8 +28,27 @@ func newLogger(w io.Writer, format, level string, tty bool) zerolog.Logger {
 	if err != nil || level == "" {
 		lvl = zerolog.InfoLevel
 	}
+	w = &stopOnError{w: w}
 	if format == "console" {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly, NoColor: !tty}
 	}
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+}
+
+// stopOnError passes writes on until one fails (stderr closed: EPIPE), then drops every later
+// one without a word: a log that cannot be written must not stop the job, nor spill
+// "could not write event" messages.
+type stopOnError struct {
+	w      io.Writer
+	failed atomic.Bool
+}
+
+func (s *stopOnError) Write(p []byte) (int, error) {
+	if s.failed.Load() {
+		return len(p), nil
+	}
+	if _, err := s.w.Write(p); err != nil {
+		s.failed.Store(true)
+	}
+	return len(p), nil
 }

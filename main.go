@@ -13,6 +13,10 @@ import (
 )
 
 func main() {
+	// A closed stdout or stderr (a pipe whose reader left, as cron and systemd pipelines do)
+	// must not kill the run: writes to them fail with EPIPE instead, the logger stops, and
+	// the job finishes and writes its files with the exit code the process returns.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
