@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"os"
 	"os/exec"
@@ -297,5 +298,63 @@ func TestClosedStdoutAndStderr(t *testing.T) {
 				t.Errorf("metrics say exit code %v, the process returned %d", m["vxrecon_last_run_exit_code"], code)
 			}
 		})
+	}
+}
+
+// TestKilledRunLeavesNoDebris: a run killed (-9) while it writes its workbook leaves its
+// temporary file; the next run removes it, once it is old enough to be sure no process is
+// still creating it, and says so in its log.
+func TestKilledRunLeavesNoDebris(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 5000, sim.CasePass, sim.CaseFail)
+	out := filepath.Join(dir, "r.xlsx")
+	args := []string{"run", "-input", in, "-out", out, "-base-url", srv.URL}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = []string{"VXRECON_TEST_AS_MAIN=1", "VXRECON_TOKEN=" + testToken, "VXRECON_TEST_ARGS=" + strings.Join(args, " ")}
+	logs, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var debris []string
+	sc := bufio.NewScanner(logs)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if !strings.Contains(sc.Text(), "writing the workbook") || debris != nil {
+			continue
+		}
+		// Let the child run a millisecond at a time until its temporary file is there.
+		for i := 0; i < 20000 && debris == nil; i++ {
+			cmd.Process.Signal(syscall.SIGSTOP)
+			if m, _ := filepath.Glob(filepath.Join(dir, ".vxrecon-*.tmp")); len(m) > 0 {
+				cmd.Process.Kill()
+				debris = m
+				break
+			}
+			cmd.Process.Signal(syscall.SIGCONT)
+			time.Sleep(time.Millisecond)
+		}
+	}
+	cmd.Wait()
+	if debris == nil {
+		t.Fatal("never caught the run while it wrote")
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("the killed run's workbook is there")
+	}
+	// Night after night: the debris is old by the next run.
+	old := time.Now().Add(-2 * files.StaleAge)
+	for _, p := range debris {
+		os.Chtimes(p, old, old)
+	}
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken}, args...)
+	if inv.code != exitOK || !strings.Contains(inv.stderr, "removed temporary files left by a run that was killed") {
+		t.Errorf("exit %d, want 0 and the debris named\n%s", inv.code, inv.stderr)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".vxrecon-*")); len(m) > 0 {
+		t.Errorf("left: %v", m)
 	}
 }

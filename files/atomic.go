@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // WriteAtomic writes a file whole or not at all, so a run that fails or is killed halfway
@@ -102,6 +103,42 @@ func Bare(err error) error {
 	return err
 }
 
+// tempPattern names the temporary files of WriteAtomic (and of CheckWritable, which starts
+// with ".vxrecon-check-").
+const tempPattern = ".vxrecon-*.tmp"
+
+// StaleAge is how old a temporary file of ours must be before RemoveStale may remove it:
+// far longer than the instant between its creation and its lock.
+const StaleAge = time.Minute
+
+// RemoveStale removes, in dir, the temporary files of our naming that a run killed while
+// writing left behind (kill -9 gives no chance to clean up), and returns their names. A file
+// is stale when no live process holds it: WriteAtomic holds an exclusive kernel lock (flock)
+// on its file for as long as it writes, and the kernel drops the lock when the process dies.
+// A file younger than StaleAge is left alone, whatever its lock.
+func RemoveStale(dir string) []string {
+	if dir == "" {
+		dir = "."
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, tempPattern))
+	var removed []string
+	for _, name := range names {
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() || time.Since(fi.ModTime()) < StaleAge {
+			continue
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			continue
+		}
+		if Lock(f) == nil && os.Remove(name) == nil {
+			removed = append(removed, filepath.Base(name))
+		}
+		f.Close()
+	}
+	return removed
+}
+
 // temps are the temporary files WriteAtomic has not renamed yet.
 var temps = &tempFiles{names: map[string]bool{}}
 
@@ -119,11 +156,18 @@ func (t *tempFiles) create(dir string) (*os.File, error) {
 	if t.ended {
 		return nil, errEnding
 	}
-	f, err := os.CreateTemp(dir, ".vxrecon-*.tmp")
-	if err == nil {
-		t.names[f.Name()] = true
+	f, err := os.CreateTemp(dir, tempPattern)
+	if err != nil {
+		return nil, err
 	}
-	return f, err
+	// Held while it is written: RemoveStale tells a live file from debris by this lock.
+	if err := Lock(f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	t.names[f.Name()] = true
+	return f, nil
 }
 
 // rename puts a finished file in place; under the lock, so RemoveTemps sees either the

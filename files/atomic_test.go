@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // leftoverFiles lists the files in dir other than keep.
@@ -187,5 +188,63 @@ func TestRemoveTemps(t *testing.T) {
 	}
 	if l := leftoverFiles(t, dir, "done.json"); len(l) != 0 {
 		t.Errorf("at the end: %q left", l)
+	}
+}
+
+// TestRemoveStale: a temporary file of ours that no process holds, older than StaleAge, is
+// removed; one a live writer holds, a young one, and other files stay.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * StaleAge)
+	mk := func(name string, age time.Time) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, age, age); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stale := mk(".vxrecon-123.tmp", old)
+	young := mk(".vxrecon-456.tmp", time.Now())
+	other := mk("notes-123.tmp", old)
+	// A live writer: WriteAtomic in the middle of its write holds its temporary file.
+	held := make(chan string)
+	release := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- WriteAtomic(filepath.Join(dir, "r.xlsx"), 0o600, func(w io.Writer) error {
+			m, _ := filepath.Glob(filepath.Join(dir, ".vxrecon-*.tmp"))
+			for _, p := range m {
+				if p != stale && p != young {
+					os.Chtimes(p, old, old)
+					held <- p
+				}
+			}
+			<-release
+			_, err := w.Write([]byte("whole"))
+			return err
+		})
+	}()
+	live := <-held
+	removed := RemoveStale(dir)
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("the live write failed: %v", err)
+	}
+	if len(removed) != 1 || removed[0] != filepath.Base(stale) {
+		t.Errorf("removed %v, want only %s", removed, filepath.Base(stale))
+	}
+	for _, p := range []string{young, other} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s was removed", p)
+		}
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale file stays: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "r.xlsx")); err != nil || string(b) != "whole" {
+		t.Errorf("the live writer's file: %q, %v (its temporary file %s was taken)", b, err, live)
 	}
 }

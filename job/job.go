@@ -145,8 +145,28 @@ func (p *Prepared) Run(ctx context.Context, progress Progress) Outcome {
 		r.log.Error().Err(err).Msg("journal")
 		return r.finish(ctx, err)
 	}
+	r.removeStale()
 	runErr := r.fetch(ctx)
 	return r.finish(ctx, runErr)
+}
+
+// removeStale removes the temporary files a run killed while writing left beside the files
+// this run writes (files.RemoveStale says how a stale one is told from a live one).
+func (r *run) removeStale() {
+	seen := map[string]bool{}
+	for _, p := range []string{r.c.Out, r.c.SummaryJSON, r.c.MetricsFile} {
+		if p == "" {
+			continue
+		}
+		dir := filepath.Dir(p)
+		if seen[dir] {
+			continue
+		}
+		seen[dir] = true
+		if gone := files.RemoveStale(dir); len(gone) > 0 {
+			r.log.Info().Str("folder", dir).Strs("files", gone).Msg("removed temporary files left by a run that was killed")
+		}
+	}
 }
 
 // Close gives up a prepared run that will not Run.

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/pii"
 	"github.com/vxrecon/vxrecon/recon"
 )
@@ -170,7 +171,7 @@ func Check(path string) error {
 	if err := lockRegular(f, path); err != nil {
 		return err
 	}
-	defer unlock(f)
+	defer files.Unlock(f)
 	// The first line decides; a journal's lines are bounded (a session keeps at most about
 	// recon.MaxSessionText), so a first line longer than this is not one.
 	first, err := bufio.NewReaderSize(io.LimitReader(f, 4<<20), 64<<10).ReadBytes('\n')
@@ -213,7 +214,10 @@ func lockRegular(f *os.File, path string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("journal %s: %w (%s)", path, ErrNotRegular, kind(fi.Mode()))
 	}
-	if err := lock(f); err != nil {
+	if err := files.Lock(f); err != nil {
+		if errors.Is(err, files.ErrLocked) {
+			err = ErrLocked
+		}
 		return fmt.Errorf("journal %s: %w", path, err)
 	}
 	return nil
