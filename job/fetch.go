@@ -177,6 +177,16 @@ func (r *run) clientConfig() vx.Config {
 		OnRetry: func(id string, attempt int, err error, wait time.Duration) {
 			r.log.Debug().Str("id", id).Int("attempt", attempt).Str("reason", err.Error()).Float64("wait_s", roundMillis(wait)).Msg("retry")
 		},
+		OnProbe: func(id string, answered bool) {
+			if answered {
+				r.log.Info().Str("probe", id).Msg("many ids in a row failed, but an id known to answer did: the API is up, those ids fail on their own")
+			} else {
+				r.log.Warn().Str("probe", id).Msg("many ids in a row failed, and so did an id known to answer: the API is down")
+			}
+		},
+	}
+	if r.journal != nil {
+		cfg.ProbeID = r.journal.Known()
 	}
 	return cfg
 }

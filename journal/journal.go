@@ -328,6 +328,15 @@ func (j *Journal) index(line []byte, off int64) error {
 	return nil
 }
 
+// Known returns an id with a final answer in the journal (any one), or "": an id the API is
+// known to answer, for the circuit breaker's probe.
+func (j *Journal) Known() string {
+	for id := range j.final {
+		return id
+	}
+	return ""
+}
+
 // Reusable returns how many ids have a final answer in the journal.
 func (j *Journal) Reusable() int { return len(j.final) }
 

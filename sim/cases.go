@@ -122,7 +122,9 @@ func ID(c Case, n int) string {
 // "sim-CASE-anything") get their case back; every other id, such as a UUID, gets one from a
 // weighted default mix chosen by a hash of the id: about 60% PASS (with a few of them without
 // journey, without dcams_plus or with a duration in milliseconds), 20% FAIL, 5% PENDING or
-// REVIEW, 5% 202, 5% 404 and 5% transient or permanent faults (flaky, 429, bad JSON, 500).
+// REVIEW, 5% 202, 5% 404 and 5% transient or permanent faults (flaky, bad JSON, 500). A 429
+// comes from a rate the server enforces (Options.RateLimit), never from the id: a real API
+// limits a client by its pace, not by which ids it asks for.
 // The default mix never hangs, stalls, closes, sends a huge or large body, refuses the token,
 // redirects or sends hostile or echoed strings.
 func CaseOf(id string) Case {
@@ -156,10 +158,8 @@ func mixCase(h uint64) Case {
 		return CaseInProgress
 	case p < 950:
 		return CaseNotFound
-	case p < 965:
-		return CaseFlaky
 	case p < 980:
-		return CaseRateLimited
+		return CaseFlaky
 	case p < 990:
 		return CaseBadJSON
 	default:

@@ -72,15 +72,16 @@ func TestDefaultMix(t *testing.T) {
 		{"pending or review", []Case{CasePending, CaseReview}, 0.04, 0.06},
 		{"202", []Case{CaseInProgress}, 0.04, 0.06},
 		{"404", []Case{CaseNotFound}, 0.04, 0.06},
-		{"faults", []Case{CaseFlaky, CaseRateLimited, CaseBadJSON, CaseServerError}, 0.04, 0.06},
+		{"faults", []Case{CaseFlaky, CaseBadJSON, CaseServerError}, 0.04, 0.06},
 		{"never", forbiddenInMix, 0, 0},
+		{"429: from Options.RateLimit, never from the id", []Case{CaseRateLimited, CaseRetryAfterDate}, 0, 0},
 	}
 	for _, tt := range tests {
 		if got := share(tt.cases...); got < tt.min || got > tt.max {
 			t.Errorf("%s: share %.3f, want %.2f-%.2f", tt.name, got, tt.min, tt.max)
 		}
 	}
-	for _, c := range []Case{CaseNoJourney, CaseMsDuration, CaseNoPlus, CasePending, CaseReview, CaseFlaky, CaseRateLimited, CaseBadJSON, CaseServerError} {
+	for _, c := range []Case{CaseNoJourney, CaseMsDuration, CaseNoPlus, CasePending, CaseReview, CaseFlaky, CaseBadJSON, CaseServerError} {
 		if counts[c] == 0 {
 			t.Errorf("the mix never gives %s", c)
 		}

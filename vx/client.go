@@ -51,8 +51,15 @@ type Config struct {
 	// hammered by retries (default 0.2; negative = no budget).
 	RetryBudget float64
 	// BreakerThreshold is how many results in a row that ended as a retryable failure
-	// (after their retries) mean the API is down; default 20, negative disables.
+	// (after their retries) make the API suspect; default 20, negative disables. A suspect
+	// API is probed once, with an id known to answer: if it answers, the failures are the
+	// ids' own and the count starts again; if not (or no id is known), the API is down.
 	BreakerThreshold int
+	// ProbeID is an id known to answer (final in a journal), for the breaker's probe until
+	// an id of this run has answered PASS or FAIL.
+	ProbeID string
+	// OnProbe, if set, hears the outcome of each probe: the id asked and whether it answered.
+	OnProbe func(id string, answered bool)
 	// Waiting is how many ids may wait for their next attempt (in backoff) at once, besides
 	// the Concurrency in flight; default max(64, 4×Concurrency).
 	Waiting   int
@@ -86,6 +93,9 @@ type Client struct {
 	refused atomic.Bool
 	down    atomic.Pointer[error]
 	inRow   atomic.Int64 // fetches in a row that ended as retryable failures
+	lastErr atomic.Pointer[string] // the last of them, for the breaker's message
+	known   atomic.Pointer[string] // an id that answered PASS or FAIL: the breaker's probe
+	probing atomic.Bool
 
 	userAgent     []string
 	timeoutReason string // "timeout after 30s"

@@ -100,6 +100,9 @@ func (c *Client) fetch(ctx context.Context, id string) (recon.Result, outcome, e
 		}
 		switch next {
 		case stepAnswer:
+			if c.known.Load() == nil && (t.r.Class == recon.Pass || t.r.Class == recon.Fail) {
+				c.known.CompareAndSwap(nil, &id)
+			}
 			t.r.Attempts, t.r.HTTPStatus, t.r.FetchedAt = attempt, t.lastStatus, time.Now().UTC()
 			c.scrub(&t.r)
 			return t.r, answered, nil
@@ -159,15 +162,60 @@ func (c *Client) settle(next step, t *try) {
 	}
 }
 
-// countDown counts one more result in a row that ended as a retryable failure, and opens
-// the breaker when there are BreakerThreshold of them: no attempt starts after it.
+// countDown counts one more result in a row that ended as a retryable failure.
 func (c *Client) countDown(err error) {
-	n := c.inRow.Add(1)
-	if th := c.cfg.BreakerThreshold; th > 0 && n >= int64(th) && c.down.Load() == nil {
-		e := fmt.Errorf("%w: %s results in a row failed, the last: %s",
-			ErrAPIUnavailable, strconv.FormatInt(n, 10), c.scrubText(err.Error()))
-		c.down.CompareAndSwap(nil, &e)
+	msg := c.scrubText(err.Error())
+	c.lastErr.Store(&msg)
+	c.inRow.Add(1)
+}
+
+// suspect reports whether BreakerThreshold results in a row ended as retryable failures,
+// and the breaker is not open yet.
+func (c *Client) suspect() bool {
+	th := c.cfg.BreakerThreshold
+	return th > 0 && c.inRow.Load() >= int64(th) && c.down.Load() == nil
+}
+
+// probe tells "this API is down" from "these ids fail", once the API is suspect: it asks for
+// an id known to answer (one of this run that answered PASS or FAIL, else Config.ProbeID). If
+// it answers, the count starts again; if it fails too, or no id is known, the breaker opens:
+// no attempt starts after it. One probe at a time; the others go on meanwhile.
+func (c *Client) probe(ctx context.Context) {
+	if !c.probing.CompareAndSwap(false, true) {
+		return
 	}
+	defer c.probing.Store(false)
+	if !c.suspect() {
+		return // another probe settled it
+	}
+	id := c.cfg.ProbeID
+	if k := c.known.Load(); k != nil {
+		id = *k
+	}
+	if id != "" {
+		r, out, _ := c.fetch(ctx, id)
+		ok := out == answered && r.Class != recon.Error
+		if c.cfg.OnProbe != nil {
+			c.cfg.OnProbe(id, ok)
+		}
+		switch {
+		case ok:
+			c.inRow.Store(0)
+			return
+		case out == notFetched || out == cutShort:
+			return // the run is ending anyway
+		}
+	}
+	last := ""
+	if p := c.lastErr.Load(); p != nil {
+		last = *p
+	}
+	e := fmt.Errorf("%w: %s results in a row failed, the last: %s",
+		ErrAPIUnavailable, strconv.FormatInt(c.inRow.Load(), 10), last)
+	if id != "" {
+		e = fmt.Errorf("%w; and %s, known to answer, did not", e, id)
+	}
+	c.down.CompareAndSwap(nil, &e)
 }
 
 // errRefused and errDown stop the attempts of every id once credentials were refused for

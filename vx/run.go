@@ -28,8 +28,8 @@ var ErrAPIUnavailable = errors.New("API unavailable")
 // every id not fetched as an Error result "not fetched: <why>" and returns, when:
 //   - ctx is done: the error wraps ctx.Err() (if any id was cut short);
 //   - credentials are refused: the error is the *AuthError;
-//   - BreakerThreshold results in a row ended as retryable failures: the error wraps
-//     ErrAPIUnavailable;
+//   - BreakerThreshold results in a row ended as retryable failures and an id known to
+//     answer did not (see Config.BreakerThreshold): the error wraps ErrAPIUnavailable;
 //   - deliver returns an error: Run returns it and delivers nothing more.
 func (c *Client) Run(ctx context.Context, n int, id func(i int) string, prior func(i int) (recon.Result, bool), deliver func(i int, r *recon.Result) error) error {
 	if n == 0 {
@@ -128,6 +128,9 @@ func (r *runState) work(i int, id string) error {
 	case cutShort:
 		r.cut.Store(true)
 	case down:
+		if r.c.suspect() {
+			r.c.probe(r.gctx)
+		}
 		if p := r.c.down.Load(); p != nil {
 			err = *p
 			r.stop(err)
