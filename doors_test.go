@@ -185,6 +185,10 @@ func TestPipesNeverHang(t *testing.T) {
 		}
 	}
 	t.Run("written pipe", func(t *testing.T) {
+		fifo := filepath.Join(dir, "written") // a FIFO of its own: no reader left from above
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		go func() {
 			f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
 			if err == nil {

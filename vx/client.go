@@ -92,7 +92,7 @@ type Client struct {
 	// opened: no attempt starts after either.
 	refused atomic.Bool
 	down    atomic.Pointer[error]
-	inRow   atomic.Int64 // fetches in a row that ended as retryable failures
+	inRow   atomic.Int64           // fetches in a row that ended as retryable failures
 	lastErr atomic.Pointer[string] // the last of them, for the breaker's message
 	known   atomic.Pointer[string] // an id that answered PASS or FAIL: the breaker's probe
 	probing atomic.Bool
