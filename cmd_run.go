@@ -103,9 +103,10 @@ func runJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr 
 	if tty && o.LogFormat != "json" {
 		logEvery = 0
 	}
+	trk.width = func() int { return termWidth(e.stderr, e.getenv) }
 	trk.run(log, barw, logEvery)
 	out := p.Run(ctx, trk)
-	trk.finish()
+	trk.Finish()
 	if out.Status == job.BadInput && out.Err != nil {
 		return usageError(e, "run", out.Err)
 	}

@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
+	"golang.org/x/term"
 
 	"github.com/vxrecon/vxrecon/recon"
 )
@@ -36,14 +39,17 @@ type tracker struct {
 	counts recon.Counts
 	start  time.Time
 
-	w       io.Writer // where the bar is drawn; nil = no bar
+	w       io.Writer  // where the bar is drawn; nil = no bar
+	width   func() int // the terminal's width now
 	drawn   bool
+	ended   bool // the final bar is drawn: no more redraws
+	once    sync.Once
 	stop    chan struct{}
 	stopped sync.WaitGroup
 }
 
 func newTracker() *tracker {
-	return &tracker{start: time.Now(), stop: make(chan struct{})}
+	return &tracker{start: time.Now(), stop: make(chan struct{}), width: func() int { return 80 }}
 }
 
 // Start sets the number of ids to classify.
@@ -82,27 +88,76 @@ func (t *tracker) snapshot() snapshot {
 	return s
 }
 
-// bar renders one line of the progress bar for a terminal of the given width.
+// barLabels are the class labels of the bar, from the longest to the shortest: the first
+// that fits the terminal is used.
+var barLabels = [][]string{
+	{"PASS", "FAIL", "IN PROGRESS", "NOT FOUND", "error"},
+	{"PASS", "FAIL", "IN PROG", "NOT FND", "err"},
+	{"P", "F", "IP", "NF", "E"},
+}
+
+// bar renders one line of the progress bar that fits a terminal of the given width, never
+// reaching its last column (which some terminals wrap on): the counts with the longest
+// labels that fit, then without rate and ETA, then without the counts; the bar itself takes
+// what is left, up to 40 columns.
 func (s snapshot) bar(width int) string {
 	frac := 0.0
 	if s.total > 0 {
 		frac = float64(s.done) / float64(s.total)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, " %d/%d %3.0f%% %.0f/s ETA %s ", s.done, s.total, frac*100, s.rate, s.eta)
-	for i, c := range recon.Classes {
-		fmt.Fprintf(&b, " %s %d", c, s.counts[i])
+	room := width - 1
+	head := fmt.Sprintf(" %d/%d %3.0f%%", s.done, s.total, frac*100)
+	speed := fmt.Sprintf(" %.0f/s ETA %s", s.rate, s.eta)
+	var counts []string
+	for _, labels := range barLabels {
+		var b strings.Builder
+		b.WriteString(" ")
+		for i := range recon.Classes {
+			fmt.Fprintf(&b, " %s %d", labels[i], s.counts[i])
+		}
+		counts = append(counts, b.String())
 	}
-	text := b.String()
-	n := width - len(text) - 2
-	if n > 40 {
-		n = 40
+	// Rate and ETA are worth more than long labels; the counts more than rate and ETA.
+	var texts []string
+	for _, c := range counts {
+		texts = append(texts, head+speed+c)
 	}
-	if n < 10 {
-		n = 10
+	for _, c := range counts {
+		texts = append(texts, head+c)
+	}
+	texts = append(texts, head+speed, head)
+	const minBar = 10
+	text := texts[len(texts)-1]
+	for _, t := range texts {
+		if len(t)+2+minBar <= room {
+			text = t
+			break
+		}
+	}
+	n := min(room-len(text)-2, 40)
+	if n < minBar {
+		// Too narrow for a bar beside the text: the text alone, cut to the width.
+		if len(text) > room {
+			text = text[:max(room, 0)]
+		}
+		return strings.TrimLeft(text, " ")
 	}
 	full := int(frac * float64(n))
 	return "[" + strings.Repeat("=", full) + strings.Repeat(" ", n-full) + "]" + text
+}
+
+// termWidth is the width of the terminal w is, read at each redraw so that a resize is
+// followed; COLUMNS, then 80, when it cannot be read.
+func termWidth(w io.Writer, getenv func(string) string) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 80
 }
 
 // run starts the background loop: bar redraws and/or JSON progress lines.
@@ -142,21 +197,31 @@ func (t *tracker) draw() {
 	if t.w == nil {
 		return
 	}
-	line := t.snapshot().bar(100)
+	line := t.snapshot().bar(t.width())
 	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ended {
+		return
+	}
 	fmt.Fprint(t.w, "\r\033[K"+line)
 	t.drawn = true
-	t.mu.Unlock()
 }
 
-// finish stops the loop and leaves the final bar on its own line.
-func (t *tracker) finish() {
-	close(t.stop)
-	t.stopped.Wait()
-	if t.w != nil {
-		t.draw()
-		fmt.Fprintln(t.w)
-	}
+// Finish stops the loop and leaves the final bar on its own line: the job calls it once the
+// fetching is over, before it logs how the run ended, so the bar comes before the done line.
+// Later calls do nothing.
+func (t *tracker) Finish() {
+	t.once.Do(func() {
+		close(t.stop)
+		t.stopped.Wait()
+		if t.w != nil {
+			t.draw()
+			t.mu.Lock()
+			fmt.Fprintln(t.w)
+			t.ended, t.drawn = true, false
+			t.mu.Unlock()
+		}
+	})
 }
 
 // barSafeWriter clears the bar's line before a log line is written, so logs and the bar don't

@@ -46,7 +46,7 @@ func TestProgressLines(t *testing.T) {
 	trk.Answer(recon.Error)
 	trk.run(log, nil, 20*time.Millisecond)
 	time.Sleep(70 * time.Millisecond)
-	trk.finish()
+	trk.Finish()
 	line, _, _ := strings.Cut(buf.String(), "\n")
 	var m map[string]any
 	if err := json.Unmarshal([]byte(line), &m); err != nil {
@@ -78,6 +78,9 @@ func TestProgressBarOnTerminal(t *testing.T) {
 		t.Fatalf("open pty: %v", err)
 	}
 	defer ptmx.Close()
+	if err := pty.Setsize(ptmx, &pty.Winsize{Cols: 80, Rows: 24}); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = []string{"VXRECON_TEST_AS_MAIN=1", "TERM=xterm", "VXRECON_TOKEN=" + testToken,
 		"VXRECON_TEST_ARGS=" + strings.Join([]string{"run", "-input", in, "-out", out, "-base-url", srv.URL, "-concurrency", "2"}, " ")}
@@ -98,13 +101,24 @@ func TestProgressBarOnTerminal(t *testing.T) {
 	case <-time.After(5 * time.Second):
 	}
 	s := screen.String()
-	for _, want := range []string{"\r\x1b[K[", "150/150", "100%", "PASS 150", "ETA", "/s"} {
+	for _, want := range []string{"\r\x1b[K[", "150/150", "100%", " 150 F", "ETA", "/s"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("terminal output lacks %q:\n%q", want, s)
 		}
 	}
 	if strings.Contains(s, `{"level"`) {
 		t.Errorf("JSON logs on a terminal:\n%s", s)
+	}
+	// At 80 columns no redraw of the bar reaches the last column (it would wrap).
+	for _, seg := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\r\x1b[K") {
+		line, _, _ := strings.Cut(seg, "\n")
+		if strings.HasPrefix(line, "[") && len(line) >= 80 {
+			t.Errorf("a bar of %d columns on an 80-column terminal: %q", len(line), line)
+		}
+	}
+	// The final bar comes before the done line.
+	if bar, done := strings.LastIndex(s, "150/150"), strings.LastIndex(s, "done"); bar < 0 || done < bar {
+		t.Errorf("the final bar comes after the done line:\n%q", s)
 	}
 	if !strings.HasPrefix(stdout.String(), "PASS=150 ") || strings.Contains(stdout.String(), "\r") {
 		t.Errorf("stdout %q: want only the summary line", stdout.String())
@@ -138,5 +152,80 @@ func TestAPIUnavailable(t *testing.T) {
 	}
 	if !strings.Contains(inv.stdout, "status=INCOMPLETE") {
 		t.Errorf("stdout %q", inv.stdout)
+	}
+}
+
+// TestBarFitsTheTerminal: at 40, 80 and 200 columns (and when the terminal is resized while
+// the bar is drawn) every line of the bar stays short of the last column, with the longest
+// class labels that fit.
+func TestBarFitsTheTerminal(t *testing.T) {
+	s := snapshot{done: 123456, total: 1000000, rate: 2345.6, eta: 6*time.Minute + 14*time.Second,
+		counts: recon.Counts{91234, 20345, 5123, 4567, 2187}}
+	tests := []struct {
+		width     int
+		want, not []string
+	}{
+		{200, []string{"[", "PASS 91234", "IN PROGRESS 5123", "NOT FOUND 4567", "error 2187", "/s ETA 6m14s", "123456/1000000"}, nil},
+		{80, []string{"[", "P 91234", "IP 5123", "NF 4567", "E 2187", "123456/1000000"}, []string{"IN PROGRESS"}},
+		{40, []string{"[", "123456/1000000", "12%"}, []string{"PASS", "IN PROGRESS"}},
+		{20, []string{"123456/1000000"}, []string{"PASS"}},
+	}
+	for _, tt := range tests {
+		line := s.bar(tt.width)
+		if len(line) >= tt.width {
+			t.Errorf("width %d: a line of %d columns wraps: %q", tt.width, len(line), line)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("width %d: %q lacks %q", tt.width, line, w)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(line, w) {
+				t.Errorf("width %d: %q holds %q", tt.width, line, w)
+			}
+		}
+	}
+	// Drawn on a fake terminal that narrows from 200 to 40 columns: every redraw fits.
+	var buf syncBuffer
+	width := 200
+	var mu sync.Mutex
+	trk := newTracker()
+	trk.width = func() int { mu.Lock(); defer mu.Unlock(); return width }
+	trk.Start(1000)
+	trk.run(newLogger(io.Discard, "json", "info", false), &buf, 0)
+	for i := range 1000 {
+		trk.Answer(recon.Classes[i%len(recon.Classes)])
+		if i == 300 {
+			time.Sleep(250 * time.Millisecond) // a redraw at 200
+			mu.Lock()
+			width = 40 // the terminal is resized
+			mu.Unlock()
+			time.Sleep(250 * time.Millisecond) // a redraw at 40
+		}
+	}
+	trk.Finish()
+	trk.Finish() // a second call does nothing
+	out := buf.String()
+	lines := strings.Split(strings.ReplaceAll(out, "\r\x1b[K", "\n"), "\n")
+	var wide, narrow int
+	for _, l := range lines {
+		switch {
+		case len(l) >= 200:
+			t.Errorf("a line of %d columns: %q", len(l), l)
+		case len(l) > 40:
+			wide++
+		case l != "":
+			narrow++
+		}
+	}
+	if wide == 0 || narrow == 0 {
+		t.Errorf("no redraw at both widths (%d wide, %d narrow):\n%q", wide, narrow, out)
+	}
+	if !strings.HasSuffix(out, "1000/1000 100%\n") && !strings.Contains(out, "1000/1000 100%") {
+		t.Errorf("the final bar is not the last thing drawn:\n%q", out)
+	}
+	if n := strings.Count(out, "\n"); n != 1 {
+		t.Errorf("%d newlines: want the final bar alone to end its line", n)
 	}
 }

@@ -79,6 +79,9 @@ func TestInterruptAndResume(t *testing.T) {
 	if !strings.Contains(stdout.String(), "status=INCOMPLETE") {
 		t.Errorf("stdout: %q", stdout)
 	}
+	if strings.Contains(stderr.String(), "every id classified") || !strings.Contains(stderr.String(), "stopped early: writing the workbook") {
+		t.Errorf("after SIGINT the log says every id was classified, or not that the run stopped early:\n%s", stderr)
+	}
 	firstRequests := srv.Requests()
 	if firstRequests >= n {
 		t.Fatalf("the run was not interrupted part-way: %d requests", firstRequests)

@@ -17,6 +17,7 @@ import (
 // the workbook could be written, the summary JSON and the metrics file, which say why.
 // runErr is fetch's error.
 func (r *run) finish(ctx context.Context, runErr error) Outcome {
+	r.progress.Finish()
 	c := r.c
 	status, reason := r.stopped(ctx, runErr)
 	out := Outcome{Status: status, Reused: r.reused}
@@ -63,7 +64,11 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 			// Results waited on disk behind a slow id: how much, for sizing TMPDIR.
 			ev = ev.Int("spilled", sp.Spilled).Float64("spill_peak_mb", float64(sp.PeakSpillBytes>>10)/1024)
 		}
-		ev.Msg("every id classified: writing the workbook")
+		if runErr == nil {
+			ev.Msg("every id classified: writing the workbook")
+		} else {
+			ev.Str("reason", reason).Msg("stopped early: writing the workbook with the ids classified so far")
+		}
 		err := files.WriteAtomic(c.Out, c.fileMode(), func(w io.Writer) error { return r.wb.WriteTo(w, sum) })
 		if err != nil {
 			r.log.Error().Err(err).Msg("write workbook")

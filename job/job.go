@@ -92,6 +92,7 @@ func (o *Outcome) Line(workbook string) string {
 type Progress interface {
 	Start(total int)          // the number of ids to classify
 	Answer(class recon.Class) // one more id classified (fetched, reused or not fetched)
+	Finish()                  // the fetching is over: before the run logs how it ended
 }
 
 // Run is the whole job for a validated Config and an opened input: Prepare, then
@@ -196,6 +197,7 @@ type noProgress struct{}
 
 func (noProgress) Start(int)          {}
 func (noProgress) Answer(recon.Class) {}
+func (noProgress) Finish()            {}
 
 // prepare reads the input and checks the files the run will write, writing none.
 func (r *run) prepare(ctx context.Context, in io.Reader) error {
