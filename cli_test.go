@@ -351,3 +351,34 @@ func TestVersionOf(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvVarsExplainThemselves: a bad value in an env var gets the flag's advice, named by the
+// env var; a unique prefix of a flag suggests that flag.
+func TestEnvVarsExplainThemselves(t *testing.T) {
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 2, sim.CasePass)
+	out := filepath.Join(dir, "r.xlsx")
+	for _, tc := range []struct{ env, value, want string }{
+		{"VXRECON_TIMEOUT", "30", `VXRECON_TIMEOUT="30": want a duration with its unit, such as 30s, 2m or 1h30m (as for -timeout)`},
+		{"VXRECON_CONCURRENCY", "abc", `VXRECON_CONCURRENCY="abc": want a whole number (as for -concurrency)`},
+		{"VXRECON_RATE", "fast", `VXRECON_RATE="fast": want a number such as 0.05 (as for -rate)`},
+		{"VXRECON_ALLOW_HTTP", "yes", `VXRECON_ALLOW_HTTP="yes": want true or false (as for -allow-http)`},
+		{"VXRECON_FILE_MODE", "999", `VXRECON_FILE_MODE="999": want an octal mode such as 0600 or 0640 (as for -file-mode)`},
+	} {
+		inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken, tc.env: tc.value}, "run", "-input", in, "-out", out)
+		if inv.code != exitUsage || !strings.Contains(inv.stderr, tc.want) {
+			t.Errorf("%s=%s: exit %d, stderr %q, want 2 and %q", tc.env, tc.value, inv.code, inv.stderr, tc.want)
+		}
+	}
+	for _, tc := range []struct{ flag, want string }{
+		{"-in", "unknown flag -in (did you mean -input?)"},
+		{"-jour", "unknown flag -jour (did you mean -journal?)"},
+		{"-summary", "unknown flag -summary (did you mean -summary-json?)"},
+		{"-inptu", "unknown flag -inptu (did you mean -input?)"},
+	} {
+		inv := runCLI(t, context.Background(), nil, "run", tc.flag, "x")
+		if inv.code != exitUsage || !strings.Contains(inv.stderr, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q, want %q", tc.flag, inv.code, inv.stderr, tc.want)
+		}
+	}
+}

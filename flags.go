@@ -159,7 +159,12 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 			return
 		}
 		if serr := fs.Set(f.Name, v); serr != nil {
-			err = fmt.Errorf("%s: %v", name, serr)
+			// The flag's own words, named by the env var: "VXRECON_TIMEOUT=30: want a duration …".
+			hint := valueHint(f)
+			if hint == "" {
+				hint = serr.Error()
+			}
+			err = fmt.Errorf("%s=%s: %s (as for -%s)", name, strconv.Quote(v), hint, f.Name)
 		}
 	})
 	return err
@@ -255,13 +260,17 @@ func flagProblem(fs *flag.FlagSet, err error) string {
 	// invalid value "30" for flag -timeout: parse error
 	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
 		value, after, _ := strings.Cut(rest, " for flag -")
-		name, _, _ := strings.Cut(after, ":")
-		return fmt.Sprintf("-%s %s: %s", name, value, valueHint(fs.Lookup(name)))
+		name, why, _ := strings.Cut(after, ": ")
+		hint := valueHint(fs.Lookup(name))
+		if hint == "" {
+			hint = why
+		}
+		return fmt.Sprintf("-%s %s: %s", name, value, hint)
 	}
 	return msg
 }
 
-// valueHint says how to write a value of f's kind.
+// valueHint says how to write a value of f's kind; "" for a kind whose own error says it.
 func valueHint(f *flag.Flag) string {
 	if f == nil {
 		return "not a valid value"
@@ -280,11 +289,21 @@ func valueHint(f *flag.Flag) string {
 	case "*flag.boolValue":
 		return "want true or false"
 	}
-	return "not a valid value"
+	return ""
 }
 
-// nearestFlag is the defined flag closest to name, when one is close enough to be a typo.
+// nearestFlag is the flag name most likely meant: the one flag name starts (-in → -input),
+// else the defined flag closest to name, when one is close enough to be a typo.
 func nearestFlag(fs *flag.FlagSet, name string) string {
+	var starts []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, name) {
+			starts = append(starts, f.Name)
+		}
+	})
+	if len(starts) == 1 {
+		return starts[0]
+	}
 	best, bestD := "", 3
 	fs.VisitAll(func(f *flag.Flag) {
 		if d := editDistance(name, f.Name); d < bestD {
