@@ -111,6 +111,8 @@ func TestFilesModeMetricsAndDates(t *testing.T) {
 		"vxrecon_invalid_rows": float64(s.Invalid), "vxrecon_last_run_exit_code": float64(s.ExitCode),
 		"vxrecon_last_run_complete": 1, `vxrecon_requests_total{code="404"}`: 6,
 		`vxrecon_requests_total{code="500"}`: 6*3 + 6*2, "vxrecon_retries_total": 6*2 + 6*2,
+		`vxrecon_last_run_requests{code="404"}`: 6, `vxrecon_last_run_requests{code="500"}`: 6*3 + 6*2,
+		"vxrecon_last_run_retries": 6*2 + 6*2,
 	} {
 		if m[name] != want {
 			t.Errorf("%s = %v, want %v", name, m[name], want)

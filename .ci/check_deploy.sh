@@ -32,8 +32,8 @@ command -v file >/dev/null 2>&1 || need+=(file)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
 fi
 for t in promtool systemd-analyze podman runc file go; do
   command -v "$t" >/dev/null 2>&1 || fail "$t missing after install"
@@ -365,7 +365,7 @@ echo "== deploy/alerts.yml: promtool"
 promtool check rules deploy/alerts.yml
 promtool test rules deploy/alerts_test.yml
 # The metric names the contract gives for -metrics-file, and no others.
-known=' vxrecon_last_run_timestamp_seconds vxrecon_last_run_duration_seconds vxrecon_last_run_exit_code vxrecon_last_run_complete vxrecon_results vxrecon_ids vxrecon_duplicates vxrecon_invalid_rows vxrecon_requests_total vxrecon_retries_total '
+known=' vxrecon_last_run_timestamp_seconds vxrecon_last_run_duration_seconds vxrecon_last_run_exit_code vxrecon_last_run_complete vxrecon_results vxrecon_ids vxrecon_duplicates vxrecon_invalid_rows vxrecon_requests_total vxrecon_retries_total vxrecon_last_run_requests vxrecon_last_run_retries '
 for m in $(grep -v '^\s*#' deploy/alerts.yml | grep -oE 'vxrecon_[a-z_]+' | sort -u); do
   case "$known" in *" $m "*) ;; *) fail "deploy/alerts.yml: $m is not a metric vxrecon writes" ;; esac
 done

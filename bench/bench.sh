@@ -139,8 +139,8 @@ for c in "${cases[@]}"; do
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$t")
   disk=$(cat "$work/disk.txt")
   size=$(stat -c %s "$work/out/r.xlsx")
-  reqs=$(awk '/^vxrecon_requests_total/ { s += $2 } END { print s + 0 }' "$work/out/m.prom")
-  r429=$(awk '/^vxrecon_requests_total\{code="429"\}/ { print $2 }' "$work/out/m.prom")
+  reqs=$(awk '/^vxrecon_last_run_requests/ { s += $2 } END { print s + 0 }' "$work/out/m.prom")
+  r429=$(awk '/^vxrecon_last_run_requests\{code="429"\}/ { print $2 }' "$work/out/m.prom")
   case $c in
     latency|latency-faults) ideal=$(awk -v r="$reqs" 'BEGIN { print r * 0.05 / 50 }') ;;
     hang) ideal=$(awk -v c="${clean_wall[latency]:-4}" 'BEGIN { print c + 4.25 }') ;;

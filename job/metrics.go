@@ -76,7 +76,11 @@ func (m Metrics) families() []metric {
 		{"vxrecon_ids", "gauge", "Unique valid request ids of the last run.", one(float64(s.Results))},
 		{"vxrecon_duplicates", "gauge", "Input lines of the last run that repeated an id.", one(float64(s.Duplicates))},
 		{"vxrecon_invalid_rows", "gauge", "Input lines of the last run whose id could not be requested.", one(float64(s.Invalid))},
-		{"vxrecon_requests_total", "counter", "Requests the last run sent to the API, by status code (transport: no answer).", requests},
-		{"vxrecon_retries_total", "counter", "Retries the last run made.", one(float64(m.API.Retries))},
+		{"vxrecon_last_run_requests", "gauge", "Requests the last run sent to the API, by status code (transport: no answer).", requests},
+		{"vxrecon_last_run_retries", "gauge", "Retries the last run made.", one(float64(m.API.Retries))},
+		// The names before the gauges, kept as they were for one release: they are no true
+		// counters (each run starts them from zero), so a rate() over them means nothing.
+		{"vxrecon_requests_total", "counter", "Deprecated: use vxrecon_last_run_requests (removed in the next release). Requests the last run sent, by status code.", requests},
+		{"vxrecon_retries_total", "counter", "Deprecated: use vxrecon_last_run_retries (removed in the next release). Retries the last run made.", one(float64(m.API.Retries))},
 	}
 }
