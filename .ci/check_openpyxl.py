@@ -55,11 +55,26 @@ for ws in wb.worksheets:
     check(ws.freeze_panes == "A2", f"{ws.title} freeze_panes {ws.freeze_panes}")
     check(bool(ws.auto_filter.ref) or bool(ws.tables), f"{ws.title} has no autofilter or table")
     check(all(c.font.b for c in ws[1] if c.value), f"{ws.title} header not bold")
-    # Printed like a report: landscape, one page wide, the header row on every page.
+    # Printed like a report: landscape, fit to width (Results over several pages at about full
+    # size, the narrower sheets on one or two), the header row on every page and the columns up
+    # to the Request ID on every page across.
     check(ws.page_setup.orientation == "landscape", f"{ws.title} prints {ws.page_setup.orientation}")
+    wide = int(ws.page_setup.fitToWidth or 0)
     check(ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
-          and ws.page_setup.fitToWidth in (1, "1"), f"{ws.title} does not print one page wide")
-    check(ws.print_title_rows in ("1:1", "$1:$1"), f"{ws.title} print titles {ws.print_title_rows!r}")
+          and (wide >= 3 if base == "Results" else 1 <= wide <= 2),
+          f"{ws.title} prints {wide} pages wide")
+    check(ws.print_title_rows in ("1:1", "$1:$1"), f"{ws.title} print title rows {ws.print_title_rows!r}")
+    id_cols = {"Request ID": None}
+    want_cols = None
+    if header[:1] == ["Request ID"]:
+        want_cols = ("A:A", "$A:$A")
+    elif header[1:2] == ["Request ID"]:
+        want_cols = ("A:B", "$A:$B")
+    check(ws.print_title_cols in (want_cols or (None,)), f"{ws.title} print title columns {ws.print_title_cols!r}")
+    # Every cell style names its font, so other readers do not fall back to a serif.
+    for c in list(ws[1]) + list(ws[2]):
+        if c.value is not None:
+            check(bool(c.font.name), f"{ws.title}!{c.coordinate} has no font name")
 
 res = wb["Results"]
 col = {c.value: c.column for c in res[1]}

@@ -500,12 +500,12 @@ func (w *Workbook) writeSheets(s *report.Summary) error {
 		}
 		tables = append(tables, w.changes)
 	}
-	var titled []string
+	var titles []titled
 	if s.Billing != nil {
 		if err := w.writeBilling(s.Billing); err != nil {
 			return err
 		}
-		titled = append(titled, SheetBilling)
+		titles = append(titles, titled{sheet: SheetBilling})
 	}
 	if err := w.writeSummary(s); err != nil {
 		return fmt.Errorf("summary: %w", err)
@@ -514,9 +514,11 @@ func (w *Workbook) writeSheets(s *report.Summary) error {
 		if err := sh.finish(); err != nil {
 			return err
 		}
-		titled = append(titled, sh.names...)
+		for _, name := range sh.names {
+			titles = append(titles, titled{sheet: name, idCols: sh.idCols()})
+		}
 	}
-	return printTitles(w.f, titled...)
+	return printTitles(w.f, titles...)
 }
 
 // Close removes the temporary files. It is safe to call more than once, after WriteTo or

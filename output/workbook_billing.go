@@ -48,7 +48,7 @@ func (w *Workbook) writeBilling(b *report.Billing) error {
 		return fmt.Errorf("sheet %s: autofilter: %w", SheetBilling, err)
 	}
 	// After the filter: excelize's AutoFilter replaces the sheet properties, fitToPage too.
-	return printAsReport(w.f, SheetBilling)
+	return printAsReport(w.f, SheetBilling, 1)
 }
 
 // billRow writes one Billing row: label, lines, amount.

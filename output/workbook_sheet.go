@@ -36,6 +36,17 @@ type sheet struct {
 	line  []byte      // reused row XML
 }
 
+// idCols is how many columns from the left, up to the Request ID, are repeated on every
+// printed page across; 0 without a Request ID column among the first two.
+func (s *sheet) idCols() int {
+	for i, h := range s.header[:min(2, len(s.header))] {
+		if h == "Request ID" {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 func newSheet(f *excelize.File, st *styles, sp *splicer, max int, base string, header []string, widths []float64) *sheet {
 	cols := make([]string, len(header))
 	for i := range cols {
@@ -47,7 +58,7 @@ func newSheet(f *excelize.File, st *styles, sp *splicer, max int, base string, h
 // open starts streaming into the existing sheet name: print setup, widths, frozen header,
 // header row.
 func (s *sheet) open(name string) error {
-	if err := printAsReport(s.f, name); err != nil {
+	if err := printAsReport(s.f, name, pagesWide(s.widths)); err != nil {
 		return err
 	}
 	sw, err := s.f.NewStreamWriter(name)

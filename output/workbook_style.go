@@ -18,6 +18,12 @@ const (
 	fmtMoney    = "#,##0.00" // amounts: two decimals, thousands grouped
 )
 
+// The workbook's font, named in every style: Excel's default.
+const (
+	fontFamily = "Calibri"
+	fontSize   = 11
+)
+
 // styles are the workbook's cell style ids, created once.
 type styles struct {
 	header, bold, title, bad int
@@ -32,6 +38,17 @@ func newStyles(f *excelize.File) (*styles, error) {
 	mk := func(s *excelize.Style) int {
 		if err != nil {
 			return 0
+		}
+		// Every style names its font: a style without one is drawn by LibreOffice in its
+		// default, a serif.
+		if s.Font == nil {
+			s.Font = &excelize.Font{}
+		}
+		if s.Font.Family == "" {
+			s.Font.Family = fontFamily
+		}
+		if s.Font.Size == 0 {
+			s.Font.Size = fontSize
 		}
 		var id int
 		id, err = f.NewStyle(s)
