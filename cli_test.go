@@ -382,3 +382,19 @@ func TestEnvVarsExplainThemselves(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulateWriteIDs: simulate -write-ids writes n sample ids and never overwrites a file.
+func TestSimulateWriteIDs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ids.csv")
+	inv := runCLI(t, context.Background(), nil, "simulate", "-write-ids", path, "-n", "25")
+	if inv.code != exitOK {
+		t.Fatalf("exit %d\n%s", inv.code, inv.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(readText(t, path)), "\n")
+	if len(lines) != 26 || lines[0] != "request_id" || lines[1] != "id-000001" || lines[25] != "id-000025" {
+		t.Errorf("wrote %d lines: %q … %q", len(lines), lines[0], lines[len(lines)-1])
+	}
+	if inv := runCLI(t, context.Background(), nil, "simulate", "-write-ids", path); inv.code != exitUsage || !strings.Contains(inv.stderr, "exists") {
+		t.Errorf("over an existing file: exit %d, %q", inv.code, inv.stderr)
+	}
+}

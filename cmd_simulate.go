@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"os"
+
+	"github.com/vxrecon/vxrecon/files"
 
 	"github.com/vxrecon/vxrecon/sim"
 )
@@ -22,8 +26,15 @@ func cmdSimulate(ctx context.Context, args []string, e *env) int {
 	fs.Float64Var(&o.FaultRate, "fault-rate", 0, "share (0..1) of ids whose first attempt fails with -fault-status")
 	fs.IntVar(&o.FaultStatus, "fault-status", 500, "HTTP `status` of those failures (400..599)")
 	fs.IntVar(&o.Night, "night", 0, "nights since the first run: from 1 on, about half the sessions still in progress settle each night into PASS or FAIL")
+	var idsFile string
+	n := 10000
+	fs.StringVar(&idsFile, "write-ids", "", "write a CSV `file` of -n sample ids (id-000001, …, answered from the default mix) and exit")
+	fs.IntVar(&n, "n", n, "how many ids -write-ids writes")
 	if code, ok := parseFlags(fs, args, e, false); !ok {
 		return code
+	}
+	if idsFile != "" {
+		return writeSampleIDs(idsFile, n, e)
 	}
 	if err := checkSimOptions(o); err != nil {
 		fmt.Fprintf(e.stderr, "vxrecon simulate: %v\n", err)
@@ -59,4 +70,29 @@ func checkSimOptions(o sim.Options) error {
 		return fmt.Errorf("-night %d: want 0 (the first run) or more", o.Night)
 	}
 	return nil
+}
+
+// writeSampleIDs writes n sample ids, as a billed list holds them, for a first trial against
+// the simulator; it never overwrites a file.
+func writeSampleIDs(path string, n int, e *env) int {
+	if n < 1 || n > 10_000_000 {
+		fmt.Fprintf(e.stderr, "vxrecon simulate: -n %d: want 1 to 10000000\n", n)
+		return exitUsage
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "vxrecon simulate: -write-ids %s: %v\n", path, files.Bare(err))
+		return exitUsage
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("request_id\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(w, "id-%06d\n", i)
+	}
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+		fmt.Fprintf(e.stderr, "vxrecon simulate: -write-ids %s: %v\n", path, err)
+		return exitIncomplete
+	}
+	fmt.Fprintf(e.stdout, "wrote %d sample ids to %s\n", n, path)
+	return exitOK
 }
