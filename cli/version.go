@@ -1,19 +1,21 @@
-package main
+package cli
 
 import (
 	"fmt"
 	"runtime/debug"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3"; otherwise the module
-// version from the build info is used.
-var version = ""
+// cmdVersion is `vxrecon version`: the version, the commit and the Go version.
+func cmdVersion(e *env) int {
+	fmt.Fprintln(e.stdout, versionLine())
+	return exitOK
+}
 
 // buildVersion returns the version, the VCS commit (with "+dirty" when modified) and the Go
 // version of this binary.
 func buildVersion() (ver, commit, goVersion string) {
 	info, ok := debug.ReadBuildInfo()
-	return versionOf(version, info, ok)
+	return versionOf(stamp, info, ok)
 }
 
 // versionOf reads them from the build info: the -X main.version stamp first, else the module

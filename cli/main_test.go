@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -31,8 +31,7 @@ func TestMain(m *testing.M) {
 				panic(err)
 			}
 		}
-		main()
-		return
+		os.Exit(Main(""))
 	}
 	os.Exit(m.Run())
 }
