@@ -96,4 +96,3 @@ const (
 	exitUsage      = job.ExitUsage
 	exitAuth       = job.ExitAuth
 )
-
