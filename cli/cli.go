@@ -13,8 +13,8 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/vxrecon/vxrecon/batch"
 	"github.com/vxrecon/vxrecon/files"
-	"github.com/vxrecon/vxrecon/job"
 )
 
 // stamp is the version package main was built with (-X main.version=…), or "".
@@ -91,8 +91,8 @@ const memoryLimit = 192 << 20
 
 // The exit codes, as docs/SPEC.md "Exit codes and files" defines them (job owns them).
 const (
-	exitOK         = job.ExitOK
-	exitIncomplete = job.ExitIncomplete
-	exitUsage      = job.ExitUsage
-	exitAuth       = job.ExitAuth
+	exitOK         = batch.ExitOK
+	exitIncomplete = batch.ExitIncomplete
+	exitUsage      = batch.ExitUsage
+	exitAuth       = batch.ExitAuth
 )

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vxrecon/vxrecon/batch"
 	"github.com/vxrecon/vxrecon/files"
-	"github.com/vxrecon/vxrecon/job"
 )
 
 // maxTokenFile bounds what is read of -token-file: a token is a few KiB at most.
@@ -17,7 +17,7 @@ const maxTokenFile = 64 << 10
 // here ever puts a token or secret in an error message. A token file is read up to
 // maxTokenFile, and a pipe as token file within files.Wait or until ctx ends; waiting hears
 // that the run waits for it.
-func readCredentials(ctx context.Context, getenv func(string) string, tokenFile string, c *job.Config, waiting func(string)) error {
+func readCredentials(ctx context.Context, getenv func(string) string, tokenFile string, c *batch.Config, waiting func(string)) error {
 	token, hasToken := lookupEnv(getenv, "VXRECON_TOKEN")
 	id, hasID := lookupEnv(getenv, "VXRECON_CLIENT_ID")
 	secret, hasSecret := lookupEnv(getenv, "VXRECON_CLIENT_SECRET")

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vxrecon/vxrecon/job"
+	"github.com/vxrecon/vxrecon/batch"
 	"github.com/vxrecon/vxrecon/sim"
 )
 
@@ -17,7 +17,7 @@ const demoToken = "demo-token"
 
 func cmdDemo(ctx context.Context, args []string, e *env) int {
 	n := 500
-	c := job.Config{Out: "vxrecon-demo.xlsx", Concurrency: 16, PII: "mask", FileMode: 0o600}
+	c := batch.Config{Out: "vxrecon-demo.xlsx", Concurrency: 16, PII: "mask", FileMode: 0o600}
 	o := options{LogFormat: "auto", LogLevel: "info", Progress: "auto"}
 	fs := newFlagSet("demo", "vxrecon demo [-out R.xlsx] [-n N]", false,
 		"The demo starts the built-in simulated API on loopback and runs the whole job against it\n"+
@@ -43,7 +43,7 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	c.Timeout = 5 * time.Second
 	c.Retries = 3
 	c.Token = demoToken
-	c.Backoff = job.Backoff{Min: 20 * time.Millisecond, Max: 500 * time.Millisecond, RetryAfterMax: 250 * time.Millisecond}
+	c.Backoff = batch.Backoff{Min: 20 * time.Millisecond, Max: 500 * time.Millisecond, RetryAfterMax: 250 * time.Millisecond}
 	c.Version, _, _ = buildVersion()
 	ids := sim.DemoIDs(n + demoMoved)
 
@@ -51,14 +51,14 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	dir, err := os.MkdirTemp("", "vxrecon-demo-")
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vxrecon demo: %v\n", err)
-		return job.ExitIncomplete
+		return batch.ExitIncomplete
 	}
 	defer os.RemoveAll(dir)
 	last := c
 	last.Out = filepath.Join(dir, "last-night.xlsx")
 	last.Journal, last.SummaryJSON, last.MetricsFile = "", "", ""
 	lastIDs := append(ids[:n-min(demoMoved, n-1):n-min(demoMoved, n-1)], ids[n:]...)
-	if code := demoNight(ctx, 0, last, lastIDs, nil, e); code != job.ExitOK {
+	if code := demoNight(ctx, 0, last, lastIDs, nil, e); code != batch.ExitOK {
 		return code
 	}
 	// Tonight: some sessions in progress last night have ended.
@@ -72,11 +72,11 @@ const demoMoved = 3
 
 // demoNight runs one night of the demo against a simulator of that night. o is nil for the
 // quiet first night: only errors are logged, and nothing goes to stdout.
-func demoNight(ctx context.Context, night int, c job.Config, ids []string, o *options, e *env) int {
+func demoNight(ctx context.Context, night int, c batch.Config, ids []string, o *options, e *env) int {
 	srv, err := sim.Start(sim.Options{Token: demoToken, Night: night})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vxrecon demo: start simulator: %v\n", err)
-		return job.ExitIncomplete
+		return batch.ExitIncomplete
 	}
 	defer srv.Close()
 	c.BaseURL = srv.URL
@@ -87,8 +87,8 @@ func demoNight(ctx context.Context, night int, c job.Config, ids []string, o *op
 	if o != nil {
 		return runJob(ctx, c, *o, in, nil, e)
 	}
-	out := job.Run(ctx, c, in, newLogger(e.stderr, "json", "error", false), nil)
-	if out.Status == job.BadInput {
+	out := batch.Run(ctx, c, in, newLogger(e.stderr, "json", "error", false), nil)
+	if out.Status == batch.BadInput {
 		return usageError(e, "demo", out.Err)
 	}
 	return out.Status.ExitCode()

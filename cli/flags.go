@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vxrecon/vxrecon/job"
+	"github.com/vxrecon/vxrecon/batch"
 )
 
 // options are the settings main keeps for itself: how to log and show progress, and where
@@ -28,7 +28,7 @@ type options struct {
 // as the defaults, so a command that wants another default sets it before registering.
 
 // inputFlags are where the ids come from.
-func inputFlags(fs *flag.FlagSet, c *job.Config) {
+func inputFlags(fs *flag.FlagSet, c *batch.Config) {
 	fs.StringVar(&c.Input, "input", c.Input, "CSV or .xlsx `path` of request ids, or - for stdin (required)")
 	fs.StringVar(&c.Column, "column", c.Column, "`header` of the request id column; none = detected (request_id, Request ID, requestId, …)")
 	fs.StringVar(&c.Sheet, "sheet", c.Sheet, "the `sheet` to read when the input is an .xlsx workbook; none = the first")
@@ -38,7 +38,7 @@ func inputFlags(fs *flag.FlagSet, c *job.Config) {
 }
 
 // outputFlags are the files a run writes and what they show.
-func outputFlags(fs *flag.FlagSet, c *job.Config) {
+func outputFlags(fs *flag.FlagSet, c *batch.Config) {
 	fs.StringVar(&c.Out, "out", c.Out, "the .xlsx `path` to write")
 	fs.StringVar(&c.Journal, "journal", c.Journal, "JSON-lines `file` of every answer; a rerun with it reuses PASS and FAIL answers")
 	fs.StringVar(&c.SummaryJSON, "summary-json", c.SummaryJSON, "`file` to write the machine-readable run summary to")
@@ -62,12 +62,12 @@ func (m *fileMode) Set(s string) error {
 }
 
 // concurrencyFlag is the one API flag the demo shares.
-func concurrencyFlag(fs *flag.FlagSet, c *job.Config) {
+func concurrencyFlag(fs *flag.FlagSet, c *batch.Config) {
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "requests in flight at most")
 }
 
 // apiFlags are how the API is asked.
-func apiFlags(fs *flag.FlagSet, c *job.Config, o *options) {
+func apiFlags(fs *flag.FlagSet, c *batch.Config, o *options) {
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "API base `URL`; plain http:// only to a loopback host unless -allow-http")
 	concurrencyFlag(fs, c)
 	fs.Float64Var(&c.Rate, "rate", c.Rate, "requests per second at most, 0 = no limit")
@@ -87,10 +87,10 @@ func logFlags(fs *flag.FlagSet, o *options) {
 }
 
 // runDefaults are the defaults of run and check (docs/SPEC.md "Commands").
-func runDefaults() (job.Config, options) {
-	return job.Config{
-			BaseURL:     job.DefaultBaseURL,
-			AuthURL:     job.DefaultAuthURL,
+func runDefaults() (batch.Config, options) {
+	return batch.Config{
+			BaseURL:     batch.DefaultBaseURL,
+			AuthURL:     batch.DefaultAuthURL,
 			Concurrency: 8,
 			Timeout:     30 * time.Second,
 			Retries:     4,
@@ -104,7 +104,7 @@ func runDefaults() (job.Config, options) {
 }
 
 // runFlags registers every flag of run (and check) on fs.
-func runFlags(fs *flag.FlagSet, c *job.Config, o *options) {
+func runFlags(fs *flag.FlagSet, c *batch.Config, o *options) {
 	inputFlags(fs, c)
 	outputFlags(fs, c)
 	apiFlags(fs, c, o)
@@ -224,22 +224,22 @@ func parseFlags(fs *flag.FlagSet, args []string, e *env, useEnv bool) (code int,
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		io.Copy(e.stdout, &buf)
-		return job.ExitOK, false
+		return batch.ExitOK, false
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vxrecon %s: %s; run 'vxrecon %s -h' for help\n", fs.Name(), flagProblem(fs, err), fs.Name())
-		return job.ExitUsage, false
+		return batch.ExitUsage, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "vxrecon %s: unexpected argument %q (flags come as -name value); run 'vxrecon %s -h' for help\n", fs.Name(), fs.Arg(0), fs.Name())
-		return job.ExitUsage, false
+		return batch.ExitUsage, false
 	}
 	if !useEnv {
 		return 0, true
 	}
 	if err := applyEnv(fs, e.getenv); err != nil {
 		fmt.Fprintf(e.stderr, "vxrecon %s: %v\n", fs.Name(), err)
-		return job.ExitUsage, false
+		return batch.ExitUsage, false
 	}
 	return 0, true
 }

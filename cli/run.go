@@ -9,8 +9,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/vxrecon/vxrecon/batch"
 	"github.com/vxrecon/vxrecon/files"
-	"github.com/vxrecon/vxrecon/job"
 )
 
 const runExtra = `Credentials, never as a flag value:
@@ -58,7 +58,7 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 		if err != nil {
 			if ctx.Err() != nil {
 				fmt.Fprintf(e.stderr, "vxrecon %s: %v\n", cmd, err)
-				return job.ExitIncomplete
+				return batch.ExitIncomplete
 			}
 			return usageError(e, cmd, err)
 		}
@@ -77,13 +77,13 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 // usageError reports bad usage or bad input on stderr, in the one form every such message has.
 func usageError(e *env, cmd string, err error) int {
 	fmt.Fprintf(e.stderr, "vxrecon %s: %v\n", cmd, err)
-	return job.ExitUsage
+	return batch.ExitUsage
 }
 
 // runJob runs the job with a logger and, on a terminal, a progress bar, then prints the
 // one-line summary on stdout and returns the exit code. credErr, if set, is what stops the
 // run once the input was found good.
-func runJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr error, e *env) int {
+func runJob(ctx context.Context, c batch.Config, o options, in io.Reader, credErr error, e *env) int {
 	defer startProfiles(e.getenv)()
 	tty := isTerminal(e.stderr)
 	bar := showBar(o.Progress, tty, e.getenv("TERM"))
@@ -107,7 +107,7 @@ func runJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr 
 	trk.run(log, barw, logEvery)
 	out := p.Run(ctx, trk)
 	trk.Finish()
-	if out.Status == job.BadInput && out.Err != nil {
+	if out.Status == batch.BadInput && out.Err != nil {
 		return usageError(e, "run", out.Err)
 	}
 	if out.Workbook {
@@ -119,10 +119,10 @@ func runJob(ctx context.Context, c job.Config, o options, in io.Reader, credErr 
 // prepare does what run and check do before their first request, the input and the files
 // first, then the credentials (credErr is why they cannot be used). It returns nil and the
 // exit code when the command must stop there.
-func prepare(ctx context.Context, cmd string, c job.Config, in io.Reader, credErr error, log zerolog.Logger, e *env) (*job.Prepared, int) {
-	p, out := job.Prepare(ctx, c, in, log)
+func prepare(ctx context.Context, cmd string, c batch.Config, in io.Reader, credErr error, log zerolog.Logger, e *env) (*batch.Prepared, int) {
+	p, out := batch.Prepare(ctx, c, in, log)
 	if p == nil {
-		if out.Status == job.BadInput {
+		if out.Status == batch.BadInput {
 			return nil, usageError(e, cmd, out.Err)
 		}
 		return nil, out.Status.ExitCode()

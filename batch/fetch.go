@@ -1,4 +1,4 @@
-package job
+package batch
 
 import (
 	"context"
@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/vxrecon/vxrecon/batch/reorder"
 	"github.com/vxrecon/vxrecon/output"
 	"github.com/vxrecon/vxrecon/recon"
-	"github.com/vxrecon/vxrecon/reorder"
 	"github.com/vxrecon/vxrecon/report"
 	"github.com/vxrecon/vxrecon/vx"
 )

@@ -1,11 +1,11 @@
-// Package job is one run of vxrecon, from an opened input to the files it leaves behind: it
+// Package batch is one run of vxrecon, from an opened input to the files it leaves behind: it
 // reads the ids (input), asks the VX API for each (vx), aggregates the answers (report) and
 // writes the workbook (output), the journal (journal), the run summary and the metrics. A run
 // is Prepare (everything checked, nothing requested or written), then Run, or Check for the
 // credentials only; Run does both for a caller with nothing to do in between. main only
 // parses flags, builds the logger and turns the Outcome into an exit code
 // (docs/ARCHITECTURE.md).
-package job
+package batch
 
 import (
 	"bufio"
@@ -22,12 +22,12 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/vxrecon/vxrecon/batch/reorder"
 	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/input"
 	"github.com/vxrecon/vxrecon/journal"
 	"github.com/vxrecon/vxrecon/output"
 	"github.com/vxrecon/vxrecon/recon"
-	"github.com/vxrecon/vxrecon/reorder"
 	"github.com/vxrecon/vxrecon/report"
 	"github.com/vxrecon/vxrecon/vx"
 )
