@@ -183,7 +183,7 @@ type run struct {
 	batch   *input.Batch
 	ledger  *report.Ledger  // the Billing sheet's figures, when the input has amounts
 	changes *report.Changes // the Changes sheet's, with -previous
-	journal *journal.Journal
+	known   Known           // answers known before the run: the journal, if the run keeps one
 	wb      *output.Workbook
 	agg     *report.Aggregate
 	client  *vx.Client
@@ -277,7 +277,7 @@ func (r *run) openJournal() error {
 	if err != nil {
 		return err
 	}
-	r.journal = j
+	r.known = j
 	if j.Torn > 0 {
 		r.log.Warn().Int("lines", j.Torn).Str("journal", r.c.Journal).Msg("journal: unreadable lines skipped")
 	}
@@ -294,8 +294,8 @@ func (r *run) openJournal() error {
 
 // close releases what prepare and fetch opened; the files written stay.
 func (r *run) close() {
-	if r.journal != nil {
-		r.journal.Close()
+	if r.known != nil {
+		r.known.Close()
 	}
 	if r.wb != nil {
 		r.wb.Close()

@@ -18,7 +18,7 @@ import (
 const maxInvalidLogged = 20
 
 // fetch asks the API for every id and streams the results, in input order, into the
-// aggregates and the workbook. Its error is what stopped the run early (see vx.Client.Run),
+// aggregates and the workbook. Its error is what stopped the run early (see fetchAll),
 // or a failure of the workbook (wrapping errWorkbook).
 func (r *run) fetch(ctx context.Context) error {
 	c, b := r.c, r.batch
@@ -45,9 +45,9 @@ func (r *run) fetch(ctx context.Context) error {
 	n := b.Len()
 	reused := make([]bool, n) // set by the dispatcher before it delivers the same index
 	var prior func(i int) (recon.Result, bool)
-	if r.journal != nil {
+	if r.known != nil {
 		prior = func(i int) (recon.Result, bool) {
-			res, ok := r.journal.Lookup(b.ID(i))
+			res, ok := r.known.Lookup(b.ID(i))
 			if ok {
 				reused[i] = true
 				r.reused++
@@ -79,10 +79,10 @@ func (r *run) fetch(ctx context.Context) error {
 		}
 		written <- err
 	}()
-	runErr := r.client.Run(fctx, n, b.ID, prior,
+	runErr := fetchAll(fctx, r.client, n, b.ID, prior,
 		func(i int, res *recon.Result) error {
 			r.progress.Answer(res.Class)
-			if r.journal != nil && !reused[i] && res.Attempts > 0 {
+			if r.known != nil && !reused[i] && res.Attempts > 0 {
 				r.journalAppend(res)
 			}
 			// Personal fields as the workbook shows them, before the result may wait on disk.
@@ -133,7 +133,7 @@ func (r *run) write(buf *reorder.Buffer, n int) error {
 // journalAppend records one fetched answer; a journal that cannot be written is said once
 // and the run goes on (a rerun will ask again).
 func (r *run) journalAppend(res *recon.Result) {
-	if err := r.journal.Append(res); err != nil {
+	if err := r.known.Append(res); err != nil {
 		r.journalFailed.Do(func() {
 			r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
 		})
@@ -185,17 +185,17 @@ func (r *run) clientConfig() vx.Config {
 			}
 		},
 	}
-	if r.journal != nil {
-		cfg.ProbeID = r.journal.Known()
+	if r.known != nil {
+		cfg.ProbeID = r.known.Known()
 	}
 	return cfg
 }
 
 func (r *run) reusable() int {
-	if r.journal == nil {
+	if r.known == nil {
 		return 0
 	}
-	return r.journal.Reusable()
+	return r.known.Reusable()
 }
 
 // record is what the job does with one answer once it is in, in input order: derive the

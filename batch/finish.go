@@ -26,8 +26,8 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 		r.log.Error().Err(runErr).Msg("run failed")
 		out.Err = runErr
 	}
-	if r.journal != nil {
-		if err := r.journal.Close(); err != nil {
+	if r.known != nil {
+		if err := r.known.Close(); err != nil {
 			r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
 			out.Status = worst(out.Status, Incomplete)
 		}

@@ -1,7 +1,6 @@
 package vx
 
 import (
-	"fmt"
 	"github.com/vxrecon/vxrecon/recon"
 
 	"bytes"
@@ -44,26 +43,4 @@ func BenchmarkFetch(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "ids/s")
-}
-
-func BenchmarkRun(b *testing.B) {
-	srv := benchServer(b)
-	cfg := testConfig(srv.URL)
-	cfg.Concurrency = 32
-	c := newClient(b, cfg)
-	ids := makeIDs(10000)
-	b.ReportAllocs()
-	start := time.Now()
-	for b.Loop() {
-		err := c.Run(context.Background(), len(ids), func(i int) string { return ids[i] }, nil, func(i int, r *recon.Result) error {
-			if r.Class != recon.Pass {
-				return fmt.Errorf("%+v", *r)
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N*len(ids))/time.Since(start).Seconds(), "ids/s")
 }

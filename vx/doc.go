@@ -12,9 +12,8 @@
 // circuit breaker. Redirects are never followed, and credentials the server echoes are
 // redacted from everything it answers.
 //
-// Client.Run fans ids out (at most Concurrency requests in flight; ids waiting for their next
-// attempt hold no slot) and delivers each result as soon as it is known, in any order. Only
-// fatal things stop it: the context ending, credentials refused (*AuthError), or the circuit
-// breaker deciding the API is down (ErrAPIUnavailable); the ids it did not fetch are still
-// delivered, as Error results "not fetched: <why>".
+// vx is the client of one request at a time, safe for concurrent use: Fetch (or Try, which
+// also says how the fetch ended) holds one of Concurrency slots only while its attempt is in
+// flight. Fanning many ids out is package batch's: it asks Workers how many to fetch at once,
+// Judge after a fetch that ended Down, and Refused and Unavailable why it stopped.
 package vx

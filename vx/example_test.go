@@ -7,13 +7,12 @@ import (
 	"net/http/httptest"
 	"strings"
 
-	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/vx"
 )
 
 // Run fetches ids with bounded concurrency and delivers each classified result as soon as it
 // is in; here they are collected and printed in input order.
-func ExampleClient_Run() {
+func ExampleClient_Fetch() {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := strings.TrimPrefix(r.URL.Path, "/api/session/result/")
 		switch id {
@@ -35,18 +34,13 @@ func ExampleClient_Run() {
 		panic(err)
 	}
 	ids := []string{"a-1", "b-2", "c-3", "d-4"}
-	lines := make([]string, len(ids))
-	err = c.Run(context.Background(), len(ids), func(i int) string { return ids[i] }, nil,
-		func(i int, r *recon.Result) error {
-			lines[i] = strings.TrimSpace(r.ID + " " + string(r.Class) + " " + r.Err) // each index once: no lock needed
-			return nil
-		})
-	fmt.Println(strings.Join(lines, "\n"))
-	fmt.Println("err:", err)
+	for _, id := range ids { // batch fetches many at once; Fetch is safe for concurrent use
+		r := c.Fetch(context.Background(), id)
+		fmt.Println(strings.TrimSpace(r.ID + " " + string(r.Class) + " " + r.Err))
+	}
 	// Output:
 	// a-1 PASS
 	// b-2 IN PROGRESS
 	// c-3 NOT FOUND
 	// d-4 error http 400
-	// err: <nil>
 }

@@ -22,15 +22,22 @@ type transportError struct {
 
 func (e *transportError) Error() string { return e.reason }
 
-// outcome tells Run how a fetch ended, for the circuit breaker and fatal stops.
-type outcome uint8
+// ErrAPIUnavailable is wrapped by Judge's error when the circuit breaker opened: so many
+// results in a row ended as retryable failures, and an id known to answer did not, that the
+// API is taken to be down.
+var ErrAPIUnavailable = errors.New("API unavailable")
 
+// Outcome tells a caller that fetches many ids (batch) how one fetch ended: for the circuit
+// breaker (Down: ask Client.Judge) and the fatal stops.
+type Outcome uint8
+
+// The ways a fetch ends.
 const (
-	answered   outcome = iota // an answer, or a failure that says nothing about the API being up
-	down                      // ended as a retryable failure after its retries
-	refused                   // credentials refused: fatal
-	notFetched                // stopped before any request left
-	cutShort                  // retries stopped by the end of the run
+	Answered   Outcome = iota // an answer, or a failure that says nothing about the API being up
+	Down                      // ended as a retryable failure after its retries
+	Refused                   // credentials refused: fatal, the error is the *AuthError
+	NotFetched                // stopped before any request left: the Result has no Class
+	CutShort                  // retries stopped by the end of the run
 )
 
 // Fetch asks for one id, with retries, and classifies the answer. It never returns an error:
@@ -38,7 +45,7 @@ const (
 // attempt starts; an attempt already sent runs to its end (bounded by Timeout), so its
 // answer is kept. An id that was never sent gets Err "not fetched: interrupted".
 func (c *Client) Fetch(ctx context.Context, id string) recon.Result {
-	r, _, _ := c.fetch(ctx, id)
+	r, _, _ := c.Try(ctx, id)
 	if r.Class == "" {
 		r = recon.NotFetched(id, "interrupted")
 	}
@@ -55,23 +62,23 @@ type try struct {
 	retries    int          // retries made (renewals of a refused token not counted)
 }
 
-// fetch is Fetch for Run: it also says how the fetch ended and, when credentials were
-// refused, returns the *AuthError. A notFetched outcome returns a Result with no Class.
+// Try is Fetch for a caller that fetches many ids at once (batch): it also says how the fetch
+// ended and, when credentials were refused, returns the *AuthError. A NotFetched Outcome returns a Result with no Class.
 //
 // Only the attempt itself holds one of the Concurrency slots: an id waiting for its next
 // attempt (backoff, Retry-After, the retry budget) lets the others be fetched meanwhile.
-func (c *Client) fetch(ctx context.Context, id string) (recon.Result, outcome, error) {
+func (c *Client) Try(ctx context.Context, id string) (recon.Result, Outcome, error) {
 	if id == "" {
-		return recon.Result{ID: id, Class: recon.Error, Err: "invalid request id: empty", FetchedAt: time.Now().UTC()}, answered, nil
+		return recon.Result{ID: id, Class: recon.Error, Err: "invalid request id: empty", FetchedAt: time.Now().UTC()}, Answered, nil
 	}
 	var t try
 	renewed := false
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 && !(renewed && isAuth(t.err)) {
 			if note, ok := c.waitToRetry(ctx, id, attempt-1, &t); !ok {
-				out := cutShort
+				out := CutShort
 				if note == budgetNote {
-					out = down
+					out = Down
 					c.countDown(t.err)
 				}
 				return c.failed(&t, attempt-1, note), out, nil
@@ -80,9 +87,9 @@ func (c *Client) fetch(ctx context.Context, id string) (recon.Result, outcome, e
 		b, err := c.begin(ctx)
 		if err != nil && (ctx.Err() != nil || err == errRefused || err == errDown) {
 			if attempt == 1 {
-				return recon.Result{ID: id}, notFetched, nil
+				return recon.Result{ID: id}, NotFetched, nil
 			}
-			return c.failed(&t, attempt-1, stoppedNote), cutShort, nil
+			return c.failed(&t, attempt-1, stoppedNote), CutShort, nil
 		}
 		if err != nil { // the token endpoint failed: no request was sent
 			t.r, t.retryAfter, t.rateHint, t.err = recon.Result{ID: id}, "", 0, err
@@ -105,13 +112,13 @@ func (c *Client) fetch(ctx context.Context, id string) (recon.Result, outcome, e
 			}
 			t.r.Attempts, t.r.HTTPStatus, t.r.FetchedAt = attempt, t.lastStatus, time.Now().UTC()
 			c.scrub(&t.r)
-			return t.r, answered, nil
+			return t.r, Answered, nil
 		case stepRenew:
 			renewed = true
 			c.tokens.invalidate(b)
 		case stepRefused:
 			c.refused.Store(true)
-			return c.failed(&t, attempt, ""), refused, t.err
+			return c.failed(&t, attempt, ""), Refused, t.err
 		case stepFail:
 			return c.failed(&t, attempt, ""), answeredOrDown(t.err, t.r.HTTPStatus), nil
 		case stepRetry:
@@ -169,6 +176,29 @@ func (c *Client) countDown(err error) {
 	c.inRow.Add(1)
 }
 
+// Judge is for a caller whose fetch ended Down: once BreakerThreshold results in a row did,
+// it probes an id known to answer (see Config.BreakerThreshold), and it returns the breaker's
+// error, wrapping ErrAPIUnavailable, once the breaker is open: no attempt starts after it.
+func (c *Client) Judge(ctx context.Context) error {
+	if c.suspect() {
+		c.probe(ctx)
+	}
+	if p := c.down.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Unavailable reports whether the breaker is open: the API was judged down.
+func (c *Client) Unavailable() bool { return c.down.Load() != nil }
+
+// Refused reports whether credentials were refused for good: nothing more may be sent.
+func (c *Client) Refused() bool { return c.refused.Load() }
+
+// Workers is how many ids a caller should fetch at once: Concurrency in flight, and Waiting
+// more in backoff, so that one slow, hanging or retried id never holds up the others.
+func (c *Client) Workers() int { return c.cfg.Concurrency + c.cfg.Waiting }
+
 // suspect reports whether BreakerThreshold results in a row ended as retryable failures,
 // and the breaker is not open yet.
 func (c *Client) suspect() bool {
@@ -193,8 +223,8 @@ func (c *Client) probe(ctx context.Context) {
 		id = *k
 	}
 	if id != "" {
-		r, out, _ := c.fetch(ctx, id)
-		ok := out == answered && r.Class != recon.Error
+		r, out, _ := c.Try(ctx, id)
+		ok := out == Answered && r.Class != recon.Error
 		if c.cfg.OnProbe != nil {
 			c.cfg.OnProbe(id, ok)
 		}
@@ -202,7 +232,7 @@ func (c *Client) probe(ctx context.Context) {
 		case ok:
 			c.inRow.Store(0)
 			return
-		case out == notFetched || out == cutShort:
+		case out == NotFetched || out == CutShort:
 			return // the run is ending anyway
 		}
 	}
@@ -309,11 +339,11 @@ func isAuth(err error) bool {
 }
 
 // answeredOrDown sorts a final failure for the circuit breaker.
-func answeredOrDown(err error, code int) outcome {
+func answeredOrDown(err error, code int) Outcome {
 	if retryable(code, err) {
-		return down
+		return Down
 	}
-	return answered
+	return Answered
 }
 
 // failed makes the final Result of a fetch whose last failure is t.err after attempts

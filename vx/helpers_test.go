@@ -5,6 +5,7 @@ import (
 
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // testToken is the static bearer token of the tests; every error text is checked for it.
@@ -138,30 +141,63 @@ func noSecret(t testing.TB, what, s string, secrets ...string) {
 	}
 }
 
-// collect runs c over ids and returns the delivered results by index, checking that each
-// index came exactly once and with its own id.
+// collect fetches ids for the tests of the client, in a plain way (batch's fetchAll is the
+// real one, tested there): each id in its goroutine, Workers at once, prior results taken as
+// they are, and nothing more sent once credentials were refused or the breaker opened. It
+// returns the results by index and the first fatal error.
 func collect(t testing.TB, ctx context.Context, c *Client, ids []string, prior func(int) (recon.Result, bool)) ([]recon.Result, error) {
 	t.Helper()
 	out := make([]recon.Result, len(ids))
-	seen := make([]bool, len(ids))
-	var mu sync.Mutex
-	err := c.Run(ctx, len(ids), func(i int) string { return ids[i] }, prior, func(i int, r *recon.Result) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if seen[i] {
-			t.Errorf("index %d delivered twice", i)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.Workers())
+	why := func() string {
+		switch {
+		case c.Refused():
+			return "credentials refused"
+		case c.Unavailable():
+			return "API unavailable"
 		}
-		seen[i] = true
+		return "interrupted"
+	}
+	for i, id := range ids {
+		if prior != nil {
+			if r, ok := prior(i); ok {
+				out[i] = r
+				continue
+			}
+		}
+		if gctx.Err() != nil || c.Refused() || c.Unavailable() {
+			out[i] = recon.NotFetched(id, why())
+			continue
+		}
+		g.Go(func() error {
+			r, o, err := c.Try(gctx, id)
+			switch o {
+			case NotFetched:
+				r = recon.NotFetched(id, why())
+			case Down:
+				if jerr := c.Judge(gctx); jerr != nil {
+					err = jerr
+				}
+			}
+			out[i] = r
+			return err
+		})
+	}
+	err := g.Wait()
+	for i, r := range out {
 		if r.ID != ids[i] {
-			t.Errorf("deliver %d: id %q, want %q", i, r.ID, ids[i])
-		}
-		out[i] = *r
-		return nil
-	})
-	for i, ok := range seen {
-		if !ok {
-			t.Errorf("index %d never delivered", i)
+			t.Errorf("result %d: id %q, want %q", i, r.ID, ids[i])
 		}
 	}
 	return out, err
+}
+
+// makeIDs is n distinct ids.
+func makeIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("id-%05d", i)
+	}
+	return ids
 }

@@ -1,7 +1,8 @@
-package vx
+package batch
 
 import (
 	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/vx"
 
 	"context"
 	"errors"
@@ -15,14 +16,6 @@ import (
 	"testing"
 	"time"
 )
-
-func makeIDs(n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("id-%05d", i)
-	}
-	return ids
-}
 
 // TestRunConcurrency: a server answering in random order with random delays; every index is
 // delivered once with its own answer, and never more than Concurrency requests are in flight.
@@ -38,7 +31,7 @@ func TestRunConcurrency(t *testing.T) {
 				}
 				writeJSON(w, 200, sessionBody(id, []string{"PASS", "FAIL", "REVIEW"}[id[len(id)-1]%3]))
 			})
-			cfg := testConfig(srv.URL)
+			cfg := clientConfig(srv.URL)
 			cfg.Concurrency = conc
 			ids := makeIDs(400)
 			res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
@@ -70,7 +63,7 @@ func TestRunConcurrency(t *testing.T) {
 // TestRunPrior: known results are emitted as given and not requested.
 func TestRunPrior(t *testing.T) {
 	srv := newServer(t, pass)
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	ids := makeIDs(50)
 	prior := func(i int) (recon.Result, bool) {
 		if i%2 == 0 {
@@ -115,7 +108,7 @@ func TestRunCancel(t *testing.T) {
 		pass(w, r)
 		answered.Add(1)
 	})
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	ids := makeIDs(300)
 	res, err := collect(t, ctx, newClient(t, cfg), ids, nil)
 	if !errors.Is(err, context.Canceled) {
@@ -141,8 +134,8 @@ func TestRunCancel(t *testing.T) {
 }
 
 func TestRunEmpty(t *testing.T) {
-	c := newClient(t, testConfig("http://127.0.0.1:1"))
-	if err := c.Run(context.Background(), 0, nil, nil, func(int, *recon.Result) error {
+	c := newClient(t, clientConfig("http://127.0.0.1:1"))
+	if err := fetchAll(context.Background(), c, 0, nil, nil, func(int, *recon.Result) error {
 		t.Error("deliver called")
 		return nil
 	}); err != nil {
@@ -153,12 +146,12 @@ func TestRunEmpty(t *testing.T) {
 // TestRunDeliverError: a failed delivery stops the run; nothing is delivered after it.
 func TestRunDeliverError(t *testing.T) {
 	srv := newServer(t, pass)
-	c := newClient(t, testConfig(srv.URL))
+	c := newClient(t, clientConfig(srv.URL))
 	boom := errors.New("disk full")
 	var calls, after atomic.Int64
 	var failed atomic.Bool
 	ids := makeIDs(500)
-	err := c.Run(context.Background(), len(ids), func(i int) string { return ids[i] }, nil, func(i int, r *recon.Result) error {
+	err := fetchAll(context.Background(), c, len(ids), func(i int) string { return ids[i] }, nil, func(i int, r *recon.Result) error {
 		calls.Add(1)
 		if failed.Load() {
 			after.Add(1)
@@ -174,10 +167,10 @@ func TestRunDeliverError(t *testing.T) {
 	}
 	// Deliveries already under way when the failure came may finish; none starts later
 	// than the workers that were busy then.
-	if n := after.Load(); n > int64(c.cfg.Concurrency+c.cfg.Waiting) {
+	if n := after.Load(); n > int64(c.Workers()) {
 		t.Errorf("%d deliveries after the failure", n)
 	}
-	if h := srv.hits.Load(); h > 6+int64(c.cfg.Concurrency+c.cfg.Waiting) {
+	if h := srv.hits.Load(); h > 6+int64(c.Workers()) {
 		t.Errorf("%d requests sent after the delivery failed", h)
 	}
 }
@@ -189,12 +182,12 @@ func TestRunStaticTokenRefused(t *testing.T) {
 		w.WriteHeader(401)
 		fmt.Fprintf(w, `{"message":"bad token %s"}`, r.Header.Get("Authorization"))
 	})
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	ids := makeIDs(200)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
-	var ae *AuthError
+	var ae *vx.AuthError
 	if !errors.As(err, &ae) || ae.Code != 401 {
-		t.Fatalf("Run = %v, want *AuthError 401", err)
+		t.Fatalf("Run = %v, want *vx.AuthError 401", err)
 	}
 	noSecret(t, "Run error", err.Error())
 	var refused, notFetched int
@@ -224,12 +217,12 @@ func TestRunBreaker(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 		writeJSON(w, 503, []byte(`{"message":"SERVICE UNAVAILABLE"}`))
 	})
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Retries, cfg.BreakerThreshold, cfg.Concurrency = 0, 5, 2
 	ids := makeIDs(100)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
-	if !errors.Is(err, ErrAPIUnavailable) {
-		t.Fatalf("Run = %v, want ErrAPIUnavailable", err)
+	if !errors.Is(err, vx.ErrAPIUnavailable) {
+		t.Fatalf("Run = %v, want vx.ErrAPIUnavailable", err)
 	}
 	var failed, notFetched int
 	for _, r := range res {
@@ -261,7 +254,7 @@ func TestRunBreakerResets(t *testing.T) {
 			w.WriteHeader(503)
 		}
 	})
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Retries, cfg.BreakerThreshold, cfg.Concurrency = 0, 3, 1
 	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(60), nil)
 	if err != nil {
@@ -277,7 +270,7 @@ func TestRunBreakerResets(t *testing.T) {
 func TestRunRate(t *testing.T) {
 	t.Parallel() // it mostly waits
 	srv := newServer(t, pass)
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Rate, cfg.Concurrency = 50, 8
 	start := time.Now()
 	if _, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(40), nil); err != nil {
@@ -293,7 +286,7 @@ func TestRunRate(t *testing.T) {
 func TestRunRetriesShareTheRate(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, steps(status(503, ""), status(503, ""), status(503, ""), pass))
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Rate, cfg.Retries = 20, 5
 	start := time.Now()
 	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(2), nil)
@@ -310,7 +303,7 @@ func TestRunRetriesShareTheRate(t *testing.T) {
 // results and each index once, with many workers.
 func TestRunConcurrentResultsAreComplete(t *testing.T) {
 	srv := newServer(t, pass)
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Concurrency = 32
 	ids := makeIDs(1000)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
@@ -335,12 +328,12 @@ func TestRunNoHeadOfLineBlocking(t *testing.T) {
 		}
 		pass(w, r)
 	})
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.Retries, cfg.Timeout = 2, 1, 3*time.Second
 	ids := makeIDs(200)
 	var mu sync.Mutex
 	var order []int
-	err := newClient(t, cfg).Run(context.Background(), len(ids), func(i int) string { return ids[i] }, nil,
+	err := fetchAll(context.Background(), newClient(t, cfg), len(ids), func(i int) string { return ids[i] }, nil,
 		func(i int, r *recon.Result) error {
 			mu.Lock()
 			order = append(order, i)
@@ -372,7 +365,7 @@ func TestRunBackoffNotInFlight(t *testing.T) {
 		}
 		pass(w, r)
 	})
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.RetryAfterMax = 1, 5*time.Second
 	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(20), nil)
 	if err != nil || res[0].Class != recon.Pass || res[0].Attempts != 2 {
@@ -415,7 +408,7 @@ func TestRunSharedPause(t *testing.T) {
 		}
 		pass(w, r)
 	})
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.RetryAfterMax = 1, 5*time.Second
 	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(10), nil)
 	if err != nil {
@@ -438,7 +431,7 @@ func TestRunSharedPause(t *testing.T) {
 // of the requests plus an allowance) instead of multiplying the load.
 func TestRunRetryBudget(t *testing.T) {
 	srv := newServer(t, status(500, `{"message":"INTERNAL SERVER ERROR"}`))
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.Retries, cfg.BreakerThreshold = 1, 10, -1
 	c := newClient(t, cfg)
 	res, err := collect(t, context.Background(), c, makeIDs(10), nil)
@@ -484,7 +477,7 @@ func TestRunStaysUnderTheServerRate(t *testing.T) {
 		}
 		pass(w, r)
 	})
-	cfg := testConfig(srv.URL)
+	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.RetryAfterMax, cfg.Retries = 16, 5*time.Second, 4
 	ids := makeIDs(1600)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)

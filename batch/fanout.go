@@ -1,4 +1,4 @@
-package vx
+package batch
 
 import (
 	"context"
@@ -9,29 +9,26 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/vx"
 )
 
-// ErrAPIUnavailable is wrapped by Run's error when the circuit breaker opened: so many
-// results in a row ended as retryable failures that the API is taken to be down.
-var ErrAPIUnavailable = errors.New("API unavailable")
-
-// Run fetches the n ids id(0) … id(n-1) and hands each result to deliver exactly once per
+// fetchAll fetches the n ids id(0) … id(n-1) and hands each result to deliver exactly once per
 // index, as soon as it is known: in any order, from the goroutine that fetched it, so deliver
 // must be safe for concurrent use (putting results back in input order is the caller's
 // business). prior(i), if it reports ok, is the already known result for id(i) (from a
 // journal): it is delivered without a request. prior is called from a single goroutine, in
 // index order.
 //
-// At most Concurrency requests are in flight; besides them, up to Waiting ids may wait for
+// At most vx.Config.Concurrency requests are in flight; besides them, up to Waiting ids may wait for
 // their next attempt, so one slow, hanging or retried id never holds up the others. A failed
 // fetch is a result, not an error. Run stops sending, lets requests in flight finish, delivers
 // every id not fetched as an Error result "not fetched: <why>" and returns, when:
 //   - ctx is done: the error wraps ctx.Err() (if any id was cut short);
-//   - credentials are refused: the error is the *AuthError;
+//   - credentials are refused: the error is the *vx.AuthError;
 //   - BreakerThreshold results in a row ended as retryable failures and an id known to
-//     answer did not (see Config.BreakerThreshold): the error wraps ErrAPIUnavailable;
+//     answer did not (see vx.Config.BreakerThreshold): the error wraps vx.ErrAPIUnavailable;
 //   - deliver returns an error: Run returns it and delivers nothing more.
-func (c *Client) Run(ctx context.Context, n int, id func(i int) string, prior func(i int) (recon.Result, bool), deliver func(i int, r *recon.Result) error) error {
+func fetchAll(ctx context.Context, c *vx.Client, n int, id func(i int) string, prior func(i int) (recon.Result, bool), deliver func(i int, r *recon.Result) error) error {
 	if n == 0 {
 		return nil
 	}
@@ -50,7 +47,7 @@ func (c *Client) Run(ctx context.Context, n int, id func(i int) string, prior fu
 		id string
 	}
 	jobs := make(chan job)
-	workers := min(c.cfg.Concurrency+c.cfg.Waiting, n)
+	workers := min(c.Workers(), n)
 	g.SetLimit(workers)
 	for range workers {
 		g.Go(func() error {
@@ -107,7 +104,7 @@ func (c *Client) Run(ctx context.Context, n int, id func(i int) string, prior fu
 
 // runState is what the workers of one Run share.
 type runState struct {
-	c          *Client
+	c          *vx.Client
 	gctx       context.Context // cancelled by a fatal error, or when the caller's ctx ends
 	stop       context.CancelCauseFunc
 	deliver    func(int, *recon.Result) error
@@ -117,29 +114,26 @@ type runState struct {
 
 // work fetches one id and delivers its result; the error is fatal for the run.
 func (r *runState) work(i int, id string) error {
-	res, out, err := r.c.fetch(r.gctx, id)
+	res, out, err := r.c.Try(r.gctx, id)
 	if err != nil {
 		r.stop(err)
 	}
 	switch out {
-	case notFetched:
+	case vx.NotFetched:
 		r.cut.Store(true)
 		res = recon.NotFetched(id, r.why())
-	case cutShort:
+	case vx.CutShort:
 		r.cut.Store(true)
-	case down:
-		if r.c.suspect() {
-			r.c.probe(r.gctx)
-		}
-		if p := r.c.down.Load(); p != nil {
-			err = *p
+	case vx.Down:
+		if derr := r.c.Judge(r.gctx); derr != nil {
+			err = derr
 			r.stop(err)
 		}
 	}
 	if derr := r.put(i, &res); derr != nil {
 		return derr
 	}
-	return err // nil, or fatal: *AuthError or ErrAPIUnavailable
+	return err // nil, or fatal: *vx.AuthError or vx.ErrAPIUnavailable
 }
 
 // put delivers one result unless delivering already failed; the first failure is kept.
@@ -158,11 +152,11 @@ func (r *runState) put(i int, res *recon.Result) error {
 // why names the reason for ids not fetched, from what stopped the group.
 func (r *runState) why() string {
 	cause := context.Cause(r.gctx)
-	var ae *AuthError
+	var ae *vx.AuthError
 	switch {
-	case errors.As(cause, &ae) || r.c.refused.Load():
+	case errors.As(cause, &ae) || r.c.Refused():
 		return "credentials refused"
-	case errors.Is(cause, ErrAPIUnavailable) || r.c.down.Load() != nil:
+	case errors.Is(cause, vx.ErrAPIUnavailable) || r.c.Unavailable():
 		return "API unavailable"
 	}
 	return "interrupted"
