@@ -158,14 +158,6 @@ func status(code int, body string) http.HandlerFunc {
 	}
 }
 
-func session(st string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, sessionBody(idOf(r), st))
-	}
-}
-
-func raw(body string) http.HandlerFunc { return status(200, body) }
-
 // hang waits until the client gives up (or the test ends).
 func hang(s **apiServer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
