@@ -10,7 +10,7 @@ declare -A rank=(
   [main]=0
   [cli]=1
   [batch]=2
-  [batch/reorder]=3 [vx]=3 [input]=3 [output]=3 [journal]=3 [sim]=3
+  [batch/reorder]=3 [vx]=3 [input]=3 [output]=3 [journal]=3 [ledger]=3 [sim]=3
   [report]=4
   [files]=5 [pii]=5 [input/bombtest]=5
   [recon]=6

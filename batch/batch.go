@@ -11,6 +11,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +28,7 @@ import (
 	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/input"
 	"github.com/vxrecon/vxrecon/journal"
+	"github.com/vxrecon/vxrecon/ledger"
 	"github.com/vxrecon/vxrecon/output"
 	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
@@ -72,8 +75,9 @@ type Outcome struct {
 	// why a file could not be written; nil otherwise.
 	Err      error
 	Summary  report.Summary
-	Workbook bool // the workbook was written
-	Reused   int  // answers taken from the journal instead of the API
+	Workbook bool         // the workbook was written
+	Reused   int          // answers taken from the journal or the ledger instead of the API
+	Ledger   ledger.Stats // with -ledger
 }
 
 // Line is the one-line summary a run prints on stdout.
@@ -146,6 +150,9 @@ func (p *Prepared) Run(ctx context.Context, progress Progress) Outcome {
 		r.log.Error().Err(err).Msg("journal")
 		return r.finish(ctx, err)
 	}
+	if err := r.openLedger(); err != nil {
+		return Outcome{Status: BadInput, Err: err} // nothing requested, nothing written
+	}
 	r.removeStale()
 	runErr := r.fetch(ctx)
 	return r.finish(ctx, runErr)
@@ -183,14 +190,17 @@ type run struct {
 	batch   *input.Batch
 	ledger  *report.Ledger  // the Billing sheet's figures, when the input has amounts
 	changes *report.Changes // the Changes sheet's, with -previous
-	known   Known           // answers known before the run: the journal, if the run keeps one
+	journal *journal.Journal
+	history *ledger.Ledger // the ledger of every run, with -ledger
+	known   []Known        // answers known before the run: the journal, then the ledger
+	sha256  string         // the input's, for the ledger
 	wb      *output.Workbook
 	agg     *report.Aggregate
 	client  *vx.Client
 	reused  int           // answers taken from the journal
 	spill   reorder.Stats // how much waited for its turn
 
-	journalFailed sync.Once
+	appendFailed [2]sync.Once // said once per source of known answers
 }
 
 type noProgress struct{}
@@ -201,11 +211,13 @@ func (noProgress) Finish()            {}
 
 // prepare reads the input and checks the files the run will write, writing none.
 func (r *run) prepare(ctx context.Context, in io.Reader) error {
-	b, err := readInput(ctx, in, r.c.inputOptions())
+	h := sha256.New()
+	b, err := readInput(ctx, io.TeeReader(in, h), r.c.inputOptions())
 	if err != nil {
 		return err
 	}
 	r.batch = b
+	r.sha256 = hex.EncodeToString(h.Sum(nil))
 	if err := r.c.checkOutputs(); err != nil {
 		return err
 	}
@@ -221,6 +233,11 @@ func (r *run) prepare(ctx context.Context, in io.Reader) error {
 	}
 	if r.c.Journal != "" {
 		if err := journal.Check(r.c.Journal); err != nil {
+			return err
+		}
+	}
+	if r.c.Ledger != "" {
+		if err := ledger.Inspect(r.c.Ledger); err != nil {
 			return err
 		}
 	}
@@ -277,7 +294,8 @@ func (r *run) openJournal() error {
 	if err != nil {
 		return err
 	}
-	r.known = j
+	r.journal = j
+	r.known = append(r.known, journalKnown{j})
 	if j.Torn > 0 {
 		r.log.Warn().Int("lines", j.Torn).Str("journal", r.c.Journal).Msg("journal: unreadable lines skipped")
 	}
@@ -292,10 +310,31 @@ func (r *run) openJournal() error {
 	return nil
 }
 
+// openLedger opens the ledger, if the run keeps one, and records the run in it. Every error
+// comes before the first request.
+func (r *run) openLedger() error {
+	c := r.c
+	if c.Ledger == "" {
+		return nil
+	}
+	l, err := ledger.Open(c.Ledger, ledger.Options{API: c.api(), PII: c.PII, Refetch: c.Refetch})
+	if err != nil {
+		return err
+	}
+	if err := l.Begin(ledger.Run{Started: r.started, Night: c.night(), Input: c.InputName, InputSHA256: r.sha256, Version: c.Version}); err != nil {
+		l.Close()
+		return err
+	}
+	r.history = l
+	r.known = append(r.known, l)
+	r.log.Info().Str("ledger", c.Ledger).Int("runs", l.Runs()).Int("reusable", l.Reusable()).Bool("refetch", c.Refetch).Msg("ledger")
+	return nil
+}
+
 // close releases what prepare and fetch opened; the files written stay.
 func (r *run) close() {
-	if r.known != nil {
-		r.known.Close()
+	for _, k := range r.known {
+		k.Close()
 	}
 	if r.wb != nil {
 		r.wb.Close()

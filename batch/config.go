@@ -33,6 +33,9 @@ type Config struct {
 	SummaryJSON string      // machine-readable summary; "" = none
 	MetricsFile string      // Prometheus text file for node_exporter; "" = none
 	Previous    string      // an earlier run's workbook or journal, for the Changes sheet; "" = none
+	Ledger      string      // the SQLite ledger of every run and answer; "" = none
+	Night       string      // the night the run counts as, YYYY-MM-DD; "" = today (local time)
+	Refetch     bool        // ask for every id, even those the ledger has a final answer for
 	FileMode    os.FileMode // mode of the files written; 0 = 0600
 	PII         pii.Mode
 	MaxRows     int // rows per sheet, header included; 0 = Excel's limit (tests lower it)
@@ -123,6 +126,7 @@ func (c *Config) checkFiles() error {
 		files.Named{Flag: "-metrics-file", Path: c.MetricsFile},
 		files.Named{Flag: "-previous", Path: c.Previous},
 		files.Named{Flag: "-token-file", Path: c.TokenFile},
+		files.Named{Flag: "-ledger", Path: c.Ledger},
 	)
 }
 
@@ -156,6 +160,14 @@ func checkURL(flagName, raw string, allowHTTP bool) error {
 	default:
 		return fmt.Errorf("%s %q: want http or https", flagName, raw)
 	}
+}
+
+// night is the night the run counts as: Night, or today in local time.
+func (c *Config) night() string {
+	if c.Night != "" {
+		return c.Night
+	}
+	return time.Now().Format(time.DateOnly)
 }
 
 // api is the base URL as the journal records it: without a trailing slash, so that two

@@ -44,17 +44,7 @@ func (r *run) fetch(ctx context.Context) error {
 
 	n := b.Len()
 	reused := make([]bool, n) // set by the dispatcher before it delivers the same index
-	var prior func(i int) (recon.Result, bool)
-	if r.known != nil {
-		prior = func(i int) (recon.Result, bool) {
-			res, ok := r.known.Lookup(b.ID(i))
-			if ok {
-				reused[i] = true
-				r.reused++
-			}
-			return res, ok
-		}
-	}
+	prior := r.prior(reused)
 	r.log.Info().Str("input", c.InputName).Int("ids", n).Int("rows", b.Rows).
 		Int("duplicates", b.Duplicates).Int("invalid", len(b.Invalid)).
 		Int("reusable", r.reusable()).Int("concurrency", c.Concurrency).
@@ -82,8 +72,9 @@ func (r *run) fetch(ctx context.Context) error {
 	runErr := fetchAll(fctx, r.client, n, b.ID, prior,
 		func(i int, res *recon.Result) error {
 			r.progress.Answer(res.Class)
-			if r.known != nil && !reused[i] && res.Attempts > 0 {
-				r.journalAppend(res)
+			if len(r.known) > 0 {
+				rec := b.Record(i)
+				r.appendKnown(&rec, res, reused[i])
 			}
 			// Personal fields as the workbook shows them, before the result may wait on disk.
 			res.Session = c.PII.Session(res.Session)
@@ -97,6 +88,24 @@ func (r *run) fetch(ctx context.Context) error {
 	}
 	r.spill = buf.Stats()
 	return runErr
+}
+
+// prior is fetchAll's prior: the answer a source of known answers has for id i, which it
+// marks in reused; nil without a source.
+func (r *run) prior(reused []bool) func(i int) (recon.Result, bool) {
+	if len(r.known) == 0 {
+		return nil
+	}
+	return func(i int) (recon.Result, bool) {
+		for _, k := range r.known {
+			if res, ok := k.Lookup(r.batch.ID(i)); ok {
+				reused[i] = true
+				r.reused++
+				return res, true
+			}
+		}
+		return recon.Result{}, false
+	}
 }
 
 // reorderBudget is the memory the results waiting for their turn may hold; beyond it they
@@ -130,13 +139,19 @@ func (r *run) write(buf *reorder.Buffer, n int) error {
 	return nil
 }
 
-// journalAppend records one fetched answer; a journal that cannot be written is said once
-// and the run goes on (a rerun will ask again).
-func (r *run) journalAppend(res *recon.Result) {
-	if err := r.known.Append(res); err != nil {
-		r.journalFailed.Do(func() {
-			r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
-		})
+// appendKnown records one answer in every source of known answers; one that cannot be
+// written is said once and the run goes on (a rerun will ask again).
+func (r *run) appendKnown(rec *recon.Record, res *recon.Result, reused bool) {
+	for i, k := range r.known {
+		if err := k.Append(rec, res, reused); err != nil {
+			r.appendFailed[i].Do(func() {
+				if _, isJournal := k.(journalKnown); isJournal {
+					r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
+				} else {
+					r.log.Error().Err(err).Msg("ledger: answers are no longer recorded, the ledger is behind; a rerun will ask again")
+				}
+			})
+		}
 	}
 }
 
@@ -185,17 +200,20 @@ func (r *run) clientConfig() vx.Config {
 			}
 		},
 	}
-	if r.known != nil {
-		cfg.ProbeID = r.known.Known()
+	for _, k := range r.known {
+		if cfg.ProbeID = k.Known(); cfg.ProbeID != "" {
+			break
+		}
 	}
 	return cfg
 }
 
 func (r *run) reusable() int {
-	if r.known == nil {
-		return 0
+	n := 0
+	for _, k := range r.known {
+		n = max(n, k.Reusable())
 	}
-	return r.known.Reusable()
+	return n
 }
 
 // record is what the job does with one answer once it is in, in input order: derive the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vxrecon/vxrecon/files"
+	"github.com/vxrecon/vxrecon/ledger"
 	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
 	"github.com/vxrecon/vxrecon/vx"
@@ -26,11 +27,16 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 		r.log.Error().Err(runErr).Msg("run failed")
 		out.Err = runErr
 	}
-	if r.known != nil {
-		if err := r.known.Close(); err != nil {
+	if r.journal != nil {
+		if err := r.journal.Close(); err != nil {
 			r.log.Error().Err(err).Msg("journal: answers are no longer recorded; a rerun will ask again")
 			out.Status = worst(out.Status, Incomplete)
 		}
+	}
+	var ledgerFacts *report.LedgerFacts
+	if r.history != nil {
+		st := r.history.Stats()
+		ledgerFacts = &report.LedgerFacts{Reused: st.Reused, RequestsSaved: st.RequestsSaved}
 	}
 	if r.agg == nil { // the workbook failed before the first result
 		r.agg = report.NewAggregate()
@@ -43,6 +49,7 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 		Version:  c.Version,
 		Complete: runErr == nil,
 		Reason:   reason,
+		Ledger:   ledgerFacts,
 	})
 	sum := &out.Summary
 	if r.ledger != nil {
@@ -77,10 +84,27 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 			out.Workbook = true
 		}
 	}
+	r.finishLedger(&out)
 	r.writeSummaryJSON(&out)
 	r.writeMetrics(&out)
 	r.logDone(&out)
 	return out
+}
+
+// finishLedger records how the run ended in the ledger; a ledger that could not record every
+// answer is behind, and the run exits 1 (the workbook is written all the same).
+func (r *run) finishLedger(out *Outcome) {
+	if r.history == nil {
+		return
+	}
+	st := out.Summary.Facts
+	err := r.history.Finish(ledger.Finished{At: st.Finished, Counts: out.Summary.Counts,
+		ExitCode: worst(out.Status, Done).ExitCode(), Complete: st.Complete && out.Workbook})
+	if err != nil {
+		r.log.Error().Err(err).Msg("ledger: the ledger is behind (some answers of this run are not recorded); a rerun will ask for them again")
+		out.Status = worst(out.Status, Incomplete)
+	}
+	out.Ledger = r.history.Stats()
 }
 
 // writeSummaryJSON writes -summary-json, if asked; a failure makes the run fail.
@@ -90,6 +114,10 @@ func (r *run) writeSummaryJSON(out *Outcome) {
 		return
 	}
 	rs := NewRunSummary(&out.Summary, out.Status.ExitCode())
+	if r.history != nil {
+		l := out.Ledger
+		rs.Ledger = &LedgerSummary{Path: redactDSN(l.Path), Reused: l.Reused, RequestsSaved: l.RequestsSaved, Runs: l.Runs}
+	}
 	if out.Workbook {
 		rs.Workbook = c.Out
 	}
@@ -115,6 +143,7 @@ func (r *run) writeMetrics(out *Outcome) {
 		Duration: out.Summary.Facts.Finished.Sub(r.started),
 		Complete: out.Summary.Facts.Complete && out.Workbook,
 		Summary:  &out.Summary,
+		Reused:   out.Reused,
 	}
 	if r.client != nil {
 		m.API = r.client.Stats()

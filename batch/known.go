@@ -2,6 +2,7 @@ package batch
 
 import (
 	"github.com/vxrecon/vxrecon/journal"
+	"github.com/vxrecon/vxrecon/ledger"
 	"github.com/vxrecon/vxrecon/recon"
 )
 
@@ -17,11 +18,26 @@ type Known interface {
 	Reusable() int
 	// Known is an id the API is known to answer, "" if none.
 	Known() string
-	// Append records an answer this run got; safe for concurrent use.
-	Append(r *recon.Result) error
+	// Append records the answer of one id of this run (rec is its input record): reused
+	// (from this or another source) or fetched. Safe for concurrent use.
+	Append(rec *recon.Record, res *recon.Result, reused bool) error
 	// Close writes what is buffered; later calls return the same error.
 	Close() error
 }
 
-// The journal is the first source of known answers.
-var _ Known = (*journal.Journal)(nil)
+// journalKnown is the journal as a source of known answers: it records the answers fetched
+// by this run, for a rerun after a crash.
+type journalKnown struct{ *journal.Journal }
+
+func (j journalKnown) Append(_ *recon.Record, res *recon.Result, reused bool) error {
+	if reused || res.Attempts == 0 {
+		return nil
+	}
+	return j.Journal.Append(res)
+}
+
+// The journal and the ledger are the sources of known answers.
+var (
+	_ Known = journalKnown{}
+	_ Known = (*ledger.Ledger)(nil)
+)

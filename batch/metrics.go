@@ -21,6 +21,7 @@ type Metrics struct {
 	Complete bool // every id classified and the workbook written
 	Summary  *report.Summary
 	API      vx.Stats // requests by status code, retries
+	Reused   int      // answers taken from the journal or the ledger instead of the API
 }
 
 // metric is one family of the file: name, type, help, and its samples as label → value.
@@ -78,6 +79,7 @@ func (m Metrics) families() []metric {
 		{"vxrecon_invalid_rows", "gauge", "Input lines of the last run whose id could not be requested.", one(float64(s.Invalid))},
 		{"vxrecon_last_run_requests", "gauge", "Requests the last run sent to the API, by status code (transport: no answer).", requests},
 		{"vxrecon_last_run_retries", "gauge", "Retries the last run made.", one(float64(m.API.Retries))},
+		{"vxrecon_last_run_reused", "gauge", "Answers the last run took from its journal or ledger instead of asking the API.", one(float64(m.Reused))},
 		// The names before the gauges, kept as they were for one release: they are no true
 		// counters (each run starts them from zero), so a rate() over them means nothing.
 		{"vxrecon_requests_total", "counter", "Deprecated: use vxrecon_last_run_requests (removed in the next release). Requests the last run sent, by status code.", requests},

@@ -3,6 +3,7 @@ package batch
 import (
 	"encoding/json"
 	"io"
+	"net/url"
 	"time"
 
 	"github.com/vxrecon/vxrecon/recon"
@@ -29,6 +30,23 @@ type RunSummary struct {
 	Durations  DurationStats  `json:"journey_duration_seconds"`
 	Billing    *BillingTotals `json:"billing,omitempty"` // with an amount column
 	Changes    *ChangeCounts  `json:"changes,omitempty"` // with -previous
+	Ledger     *LedgerSummary `json:"ledger,omitempty"`  // with -ledger
+}
+
+// LedgerSummary is what the ledger saved the run.
+type LedgerSummary struct {
+	Path          string `json:"path"` // any password redacted
+	Reused        int    `json:"reused"`
+	RequestsSaved int    `json:"requests_saved"`
+	Runs          int    `json:"runs"` // runs in the ledger, this one included
+}
+
+// redactDSN is a ledger's path, or a database URL with its password redacted.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" && u.Host != "" {
+		return u.Redacted()
+	}
+	return dsn
 }
 
 // BillingTotals are the Billing sheet's bottom lines.

@@ -17,7 +17,7 @@ func writeGenericIDs(t *testing.T, dir string, n int) string {
 	var b strings.Builder
 	b.WriteString("request_id\n")
 	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "id-%06d\n", i)
+		b.WriteString(genericID(i) + "\n")
 	}
 	return writeFile(t, dir, "ids.csv", b.String())
 }

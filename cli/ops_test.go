@@ -32,6 +32,12 @@ type runSummary struct {
 	Workbook   string         `json:"workbook"`
 	Error      string         `json:"error"`
 	Finished   time.Time      `json:"finished"`
+	Ledger     struct {
+		Path          string `json:"path"`
+		Reused        int    `json:"reused"`
+		RequestsSaved int    `json:"requests_saved"`
+		Runs          int    `json:"runs"`
+	} `json:"ledger"`
 }
 
 func readSummary(t *testing.T, path string) runSummary {

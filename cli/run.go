@@ -41,7 +41,9 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 	if err := o.validate(); err != nil {
 		return usageError(e, cmd, err)
 	}
-	expandDates(&c, time.Now())
+	if err := expandDates(&c, time.Now()); err != nil {
+		return usageError(e, cmd, err)
+	}
 	waiting := func(msg string) { fmt.Fprintf(e.stderr, "vxrecon %s: %s\n", cmd, msg) }
 	credErr := readCredentials(ctx, e.getenv, o.TokenFile, &c, waiting)
 	c.Version, _, _ = buildVersion()

@@ -238,6 +238,16 @@ func (w *Workbook) totalsBlock(g *grid, r int, s *report.Summary) int {
 		g.put(2, r, t.n, 0)
 		r++
 	}
+	if l := s.Facts.Ledger; l != nil {
+		for _, t := range []struct {
+			label string
+			n     int
+		}{{"Reused from the ledger", l.Reused}, {"Requests saved", l.RequestsSaved}} {
+			g.put(1, r, t.label, w.st.bold)
+			g.put(2, r, t.n, 0)
+			r++
+		}
+	}
 	return r + 1
 }
 

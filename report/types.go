@@ -39,6 +39,14 @@ type Facts struct {
 	Version  string
 	Complete bool
 	Reason   string // why the run is INCOMPLETE ("interrupted", "API unavailable", "credentials refused"), "" when complete
+	// Ledger is what the run's ledger saved, nil without a ledger.
+	Ledger *LedgerFacts
+}
+
+// LedgerFacts are what a ledger saved a run: answers reused instead of asked for, and the
+// requests they took when they were fetched.
+type LedgerFacts struct {
+	Reused, RequestsSaved int
 }
 
 // Status is how the run ended as the Summary and the logs say it: COMPLETE or INCOMPLETE.

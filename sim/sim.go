@@ -111,6 +111,7 @@ type Server struct {
 	done      chan struct{} // closed by Close: every waiting handler returns
 	closeOnce sync.Once
 
+	night        atomic.Int64 // Options.Night, or what SetNight set since
 	requests     atomic.Int64
 	unauthorized atomic.Int64
 	limited      atomic.Int64
@@ -150,6 +151,7 @@ func NewServer(opts Options) *Server {
 	}
 	s.mux.HandleFunc("GET /api/session/result/{request_id}", s.serveResult)
 	s.mux.HandleFunc("POST /oauth/token", s.serveToken)
+	s.night.Store(int64(opts.Night))
 	return s
 }
 
@@ -252,6 +254,10 @@ func (s *Server) Limited() int64 { return s.limited.Load() }
 // MaxInFlight returns the most result requests the server has seen at the same time: tests
 // use it to check that a client keeps to its concurrency limit.
 func (s *Server) MaxInFlight() int64 { return s.maxInFlight.Load() }
+
+// SetNight moves the server to another night (Options.Night) while it runs: one server,
+// one base URL, several nights, as a ledger sees them.
+func (s *Server) SetNight(n int) { s.night.Store(int64(n)) }
 
 // Reset zeroes the counters and the per-id attempts (so the transient faults happen again) and
 // fills the rate-limit bucket. Issued tokens stay valid.
@@ -465,7 +471,7 @@ func (s *Server) serverFault(w http.ResponseWriter, id string) (try int64, ok bo
 
 // answer writes what the id's case answers on its attempt try, on the night of Options.Night.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, id string, try int64) {
-	switch c := CaseOnNight(id, s.opts.Night); c {
+	switch c := CaseOnNight(id, int(s.night.Load())); c {
 	case CaseInProgress:
 		writeCanned(w, &canned202)
 	case CaseNotFound:

@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vxrecon/vxrecon/ledger"
+	"github.com/vxrecon/vxrecon/sim"
+)
+
+// nonFinal counts the ids of ids.csv (as writeGenericIDs writes them) whose answer on the
+// night is not final: what a night with a ledger must ask again.
+func nonFinal(n, night int) (count int) {
+	for i := 1; i <= n; i++ {
+		id := genericID(i)
+		if c := sim.CaseOnNight(id, night); !c.Expected().Final() {
+			count++
+		}
+	}
+	return count
+}
+
+// TestLedgerThreeNights: with a ledger, the second and third nights ask only for the ids
+// whose answer was not final (counted at the server), the Summary, the summary JSON and the
+// metrics say how many answers were reused, and -refetch asks for every id.
+func TestLedgerThreeNights(t *testing.T) {
+	const n = 600
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeGenericIDs(t, dir, n)
+	db := filepath.Join(dir, "ledger.db")
+	vars := map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_LEDGER": db}
+	night := func(k int, extra ...string) (invocation, runSummary) {
+		srv.SetNight(k)
+		srv.Reset()
+		date := time.Date(2026, 11, 1+k, 0, 0, 0, 0, time.Local).Format(time.DateOnly)
+		args := append([]string{"run", "-input", in, "-out", filepath.Join(dir, "r-{date}.xlsx"), "-base-url", srv.URL,
+			"-max-error-rate", "1", "-night", date, "-summary-json", filepath.Join(dir, "s.json"),
+			"-metrics-file", filepath.Join(dir, "m.prom")}, extra...)
+		inv := runCLI(t, context.Background(), vars, args...)
+		if inv.code != exitOK {
+			t.Fatalf("night %d: exit %d\n%s", k, inv.code, tail(inv.stderr, 3000))
+		}
+		return inv, readSummary(t, filepath.Join(dir, "s.json"))
+	}
+	night(0)
+	if srv.Requests() < n {
+		t.Fatalf("first night: %d requests for %d ids", srv.Requests(), n)
+	}
+	for k := 1; k <= 2; k++ {
+		_, s := night(k)
+		asked := 0
+		for i := 1; i <= n; i++ {
+			if srv.RequestsFor(genericID(i)) > 0 {
+				asked++
+			}
+		}
+		// Still open on night k-1: asked again on night k, whatever they answer now.
+		if want := nonFinal(n, k-1); asked != want {
+			t.Errorf("night %d: %d ids asked, want the %d not final the night before", k, asked, want)
+		}
+		if s.Results != n || s.Ledger.Reused != n-asked || s.Ledger.Runs != k+1 {
+			t.Errorf("night %d: %d results, ledger %+v; want %d results, %d reused, %d runs", k, s.Results, s.Ledger, n, n-asked, k+1)
+		}
+		rows := sheetRows(t, filepath.Join(dir, fmt.Sprintf("r-2026-11-%02d.xlsx", 1+k)), "Summary")
+		if v, ok := summaryValue(rows, "Reused from the ledger"); !ok || v != strconv.Itoa(n-asked) {
+			t.Errorf("night %d: the Summary says %q reused, want %d", k, v, n-asked)
+		}
+		if m := readMetrics(t, filepath.Join(dir, "m.prom")); m["vxrecon_last_run_reused"] != float64(n-asked) {
+			t.Errorf("night %d: metrics reused %v", k, m["vxrecon_last_run_reused"])
+		}
+	}
+	// A reused row looks the same in the workbook as a fetched one.
+	first := byHeader(sheetRows(t, filepath.Join(dir, "r-2026-11-01.xlsx"), "Results"))
+	third := byHeader(sheetRows(t, filepath.Join(dir, "r-2026-11-03.xlsx"), "Results"))
+	for i := range first {
+		if first[i]["Classification"] != "PASS" && first[i]["Classification"] != "FAIL" {
+			continue
+		}
+		for _, col := range []string{"Request ID", "Classification", "Status", "Action", "Service", "Confirmation", "Journey Duration (s)", "Issues", "First Name"} {
+			if first[i][col] != third[i][col] {
+				t.Errorf("row %d %s: %q fetched, %q reused", i, col, first[i][col], third[i][col])
+			}
+		}
+	}
+	// -refetch asks for every id.
+	night(3, "-refetch")
+	if srv.Requests() < n {
+		t.Errorf("-refetch: %d requests for %d ids", srv.Requests(), n)
+	}
+	classes, runs, err := ledger.Latest(db)
+	if err != nil || runs != 4 || len(classes) != n {
+		t.Errorf("the ledger holds %d ids over %d runs (%v), want %d over 4", len(classes), runs, err, n)
+	}
+}
+
+// TestLedgerRefused: a ledger another process holds, a file that is not a ledger (another
+// SQLite database, a CSV, a workbook) and a ledger of a newer schema are refused before any
+// request, exit 2 with a message naming the file, and left byte for byte as they were.
+func TestLedgerRefused(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 5, sim.CasePass)
+	// A ledger written by a newer vxrecon: a real ledger whose version is raised.
+	newer := filepath.Join(dir, "newer.db")
+	if inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken}, "run", "-input", in,
+		"-out", filepath.Join(dir, "x.xlsx"), "-base-url", srv.URL, "-ledger", newer); inv.code != exitOK {
+		t.Fatalf("making a ledger: exit %d\n%s", inv.code, inv.stderr)
+	}
+	if out, err := exec.Command("sqlite3", newer, "UPDATE vxrecon_version SET version = 99").CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3: %v %s", err, out)
+	}
+	other := filepath.Join(dir, "other.db")
+	if out, err := exec.Command("sqlite3", other, "CREATE TABLE invoices (id INTEGER, total REAL); INSERT INTO invoices VALUES (1, 9.5)").CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3: %v %s", err, out)
+	}
+	csv := writeFile(t, dir, "billed.csv", "request_id,amount\nabc,1.00\n")
+	wb := filepath.Join(dir, "wb.xlsx")
+	if err := os.WriteFile(wb, mustRead(t, filepath.Join(dir, "x.xlsx")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	held := filepath.Join(dir, "held.db")
+	locker := exec.Command("flock", held, "sleep", "30")
+	if err := locker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { locker.Process.Kill(); locker.Wait() })
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if !canLock(held) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("flock never took the file")
+		}
+	}
+	for _, tc := range []struct{ name, path, want string }{
+		{"newer schema", newer, "schema version 99; this one reads up to 1"},
+		{"another SQLite database", other, "not a vxrecon ledger: a SQLite database of other tables"},
+		{"a CSV", csv, "not a vxrecon ledger"},
+		{"a workbook", wb, "not a vxrecon ledger"},
+		{"held by another process", held, "in use by another vxrecon run"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := sum(t, tc.path)
+			srv.Reset()
+			inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken}, "run", "-input", in,
+				"-out", filepath.Join(dir, "r.xlsx"), "-base-url", srv.URL, "-ledger", tc.path)
+			if inv.code != exitUsage || !strings.Contains(inv.stderr, tc.path) || !strings.Contains(inv.stderr, tc.want) {
+				t.Errorf("exit %d, want 2 naming %s and saying %q\n%s", inv.code, tc.path, tc.want, inv.stderr)
+			}
+			if srv.Requests() != 0 {
+				t.Errorf("%d requests", srv.Requests())
+			}
+			if sum(t, tc.path) != before {
+				t.Error("the file was changed")
+			}
+		})
+	}
+}
+
+// canLock reports whether this process can take path's flock now.
+func canLock(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		return false
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return true
+}
+
+func sum(t *testing.T, path string) [32]byte {
+	t.Helper()
+	return sha256.Sum256(mustRead(t, path))
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// genericID is the i-th id writeGenericIDs writes.
+func genericID(i int) string { return fmt.Sprintf("id-%06d", i) }

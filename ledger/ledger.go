@@ -1,0 +1,593 @@
+// Package ledger keeps the history of every run and every answer: a database with a row per
+// run and a row per id per run, so that a final answer (PASS, FAIL) is never asked for twice
+// and finance and analysts can look back over every night. This file is the SQLite ledger, a
+// file opened through modernc.org/sqlite (pure Go: the static image keeps working); it is the
+// only package that imports a database driver. PostgreSQL will be a second implementation of
+// the same methods.
+//
+// A Ledger is one run's view of the file: Open checks and locks it (flock, for the whole run)
+// and indexes the final answers it may reuse; Begin records the run; Lookup and Append are
+// batch.Known (answers known before the run, and every answer of this run, written in batched
+// transactions as they arrive); Finish records how the run ended; Close lets it go.
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"github.com/vxrecon/vxrecon/files"
+	"github.com/vxrecon/vxrecon/pii"
+	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/report"
+)
+
+// SchemaVersion is the version of the schema this build writes and reads.
+const SchemaVersion = 1
+
+// The errors that refuse a ledger before the first request (exit 2).
+var (
+	ErrLocked    = errors.New("in use by another vxrecon run (one run per ledger)")
+	ErrNotLedger = errors.New("not a vxrecon ledger")
+)
+
+// sqliteHeader starts every SQLite database file.
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+// flushEvery bounds what kill -9 can lose of the answers (the journal's own bound), and
+// flushRows the rows one transaction writes.
+const (
+	flushEvery = time.Second
+	flushRows  = 10_000
+)
+
+// Options say how a run uses the ledger.
+type Options struct {
+	// API is the base URL the run asks (as the journal records it): final answers are reused
+	// only from runs against the same one.
+	API string
+	// PII is the run's -pii: what Append keeps of personal fields and what Lookup may reuse.
+	PII pii.Mode
+	// Refetch asks for every id again: Lookup finds nothing (answers are still recorded).
+	Refetch bool
+}
+
+// Ledger is one run's use of a ledger file.
+type Ledger struct {
+	path  string
+	lock  *os.File // holds the flock for the whole run
+	db    *sql.DB
+	opt   Options
+	final map[string]int64 // id -> rowid of its latest final answer against opt.API
+	runs  int              // runs recorded before this one
+	run   int64            // this run's id, from Begin
+
+	mu       sync.Mutex
+	pending  []row
+	err      error // the first write error: the ledger is behind from there on
+	kick     chan struct{}
+	done     chan struct{}
+	wg       sync.WaitGroup
+	reused   int
+	saved    int // requests the reused answers took when they were fetched
+	stopped  sync.Once
+	closed   sync.Once
+	closeErr error
+}
+
+// Open opens the ledger at path, creating it if missing, and takes its lock for the run: a
+// file in use by another run (ErrLocked), a file that is not a ledger (ErrNotLedger: another
+// database, a CSV, a workbook; left byte for byte as it was) or one written by a newer version
+// is refused before anything is written.
+func Open(path string, opt Options) (*Ledger, error) {
+	lock, err := lockFile(path)
+	if err != nil {
+		return nil, err
+	}
+	l := &Ledger{path: path, lock: lock, opt: opt, final: map[string]int64{}, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	if err := l.open(); err != nil {
+		if l.db != nil {
+			l.db.Close()
+		}
+		files.Unlock(lock)
+		lock.Close()
+		return nil, fmt.Errorf("ledger %s: %w", path, err)
+	}
+	return l, nil
+}
+
+// Inspect tells, changing nothing, whether Open would refuse the ledger at path (a missing
+// file is fine: Open creates it), so that a run can say so before its first request.
+func Inspect(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", path, files.Bare(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("ledger %s: not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", path, files.Bare(err))
+	}
+	defer f.Close()
+	if err := files.Lock(f); err != nil {
+		if errors.Is(err, files.ErrLocked) {
+			err = ErrLocked
+		}
+		return fmt.Errorf("ledger %s: %w", path, err)
+	}
+	defer files.Unlock(f)
+	if fi.Size() == 0 {
+		return nil
+	}
+	if _, err := inspect(path); err != nil {
+		return fmt.Errorf("ledger %s: %w", path, err)
+	}
+	return nil
+}
+
+// lockFile opens (creating) the ledger file and takes its kernel lock: a killed run's lock
+// goes with its process.
+func lockFile(path string) (*os.File, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("ledger %s: not a regular file", path)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("ledger %s: %w", path, files.Bare(err))
+	}
+	if err := files.Lock(f); err != nil {
+		f.Close()
+		if errors.Is(err, files.ErrLocked) {
+			err = ErrLocked
+		}
+		return nil, fmt.Errorf("ledger %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// inspect reads, read-only, what the file at path is: a SQLite database holding a ledger (its
+// schema version, refused when newer), an empty database (version 0), or something else.
+func inspect(path string) (int, error) {
+	head := make([]byte, len(sqliteHeader))
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	if n == 0 {
+		return 0, nil
+	}
+	if !bytes.Equal(head[:n], sqliteHeader) {
+		return 0, fmt.Errorf("%w: not even a SQLite database (a CSV or a workbook?)", ErrNotLedger)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var tables int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&tables); err != nil {
+		return 0, fmt.Errorf("%w: %v", ErrNotLedger, err)
+	}
+	if tables == 0 {
+		return 0, nil
+	}
+	var ours int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'vxrecon_version'`).Scan(&ours); err != nil || ours == 0 {
+		return 0, fmt.Errorf("%w: a SQLite database of other tables", ErrNotLedger)
+	}
+	var v int
+	if err := db.QueryRow(`SELECT max(version) FROM vxrecon_version`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("%w: %v", ErrNotLedger, err)
+	}
+	if v > SchemaVersion {
+		return v, fmt.Errorf("written by a newer vxrecon (schema version %d; this one reads up to %d): upgrade vxrecon", v, SchemaVersion)
+	}
+	return v, nil
+}
+
+// schema is the ledger's schema, version 1.
+const schema = `
+CREATE TABLE IF NOT EXISTS vxrecon_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+	id INTEGER PRIMARY KEY,
+	started TEXT NOT NULL,
+	finished TEXT,
+	night TEXT NOT NULL,
+	input TEXT NOT NULL,
+	input_sha256 TEXT NOT NULL,
+	base_url TEXT NOT NULL,
+	pass INTEGER, fail INTEGER, in_progress INTEGER, not_found INTEGER, error INTEGER,
+	exit_code INTEGER,
+	version TEXT NOT NULL,
+	complete INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS answers (
+	run_id INTEGER NOT NULL REFERENCES runs(id),
+	request_id TEXT NOT NULL,
+	class TEXT NOT NULL,
+	http_status INTEGER,
+	status TEXT, action TEXT, service TEXT, confirmation TEXT, detail TEXT, issues TEXT,
+	journey_duration_s REAL,
+	stops INTEGER,
+	attempts INTEGER,
+	amount REAL,
+	input_lines TEXT,
+	reused INTEGER NOT NULL,
+	pii TEXT NOT NULL,
+	result TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_by_id ON answers(request_id);
+CREATE INDEX IF NOT EXISTS answers_by_run ON answers(run_id);
+`
+
+// open checks the file, then opens it for writing (WAL), creates or migrates the schema and
+// indexes the final answers this run may reuse.
+func (l *Ledger) open() error {
+	v, err := inspect(l.path)
+	if err != nil {
+		return err
+	}
+	dsn := "file:" + l.path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	if l.db, err = sql.Open("sqlite", dsn); err != nil {
+		return err
+	}
+	l.db.SetMaxOpenConns(1)
+	if v < SchemaVersion {
+		if err := l.migrate(); err != nil {
+			return fmt.Errorf("create the schema: %w", err)
+		}
+	}
+	if err := l.db.QueryRow(`SELECT count(*) FROM runs`).Scan(&l.runs); err != nil {
+		return err
+	}
+	return l.index()
+}
+
+func (l *Ledger) migrate() error {
+	tx, err := l.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(schema); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`DELETE FROM vxrecon_version; INSERT INTO vxrecon_version (version) VALUES (?)`, SchemaVersion); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// index finds the latest final answer of each id against this run's API.
+func (l *Ledger) index() error {
+	if l.opt.Refetch {
+		return nil
+	}
+	rows, err := l.db.Query(`SELECT a.request_id, max(a.rowid) FROM answers a JOIN runs r ON r.id = a.run_id
+		WHERE a.class IN ('PASS', 'FAIL') AND r.base_url = ? GROUP BY a.request_id`, l.opt.API)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var rowid int64
+		if err := rows.Scan(&id, &rowid); err != nil {
+			return err
+		}
+		l.final[id] = rowid
+	}
+	return rows.Err()
+}
+
+// Run is what the ledger records of a run when it begins.
+type Run struct {
+	Started     time.Time
+	Night       string // YYYY-MM-DD
+	Input       string
+	InputSHA256 string
+	Version     string
+}
+
+// Begin records the run and starts writing answers as they come.
+func (l *Ledger) Begin(r Run) error {
+	res, err := l.db.Exec(`INSERT INTO runs (started, night, input, input_sha256, base_url, version) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.Started.UTC().Format(time.RFC3339Nano), r.Night, r.Input, r.InputSHA256, l.opt.API, r.Version)
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", l.path, err)
+	}
+	if l.run, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("ledger %s: %w", l.path, err)
+	}
+	l.wg.Add(1)
+	go l.flushLoop()
+	return nil
+}
+
+// Reusable is how many ids have a final answer this run may reuse.
+func (l *Ledger) Reusable() int { return len(l.final) }
+
+// Runs is how many runs the ledger held before this one.
+func (l *Ledger) Runs() int { return l.runs }
+
+// Known is an id the API is known to answer (any with a final answer), "" if none.
+func (l *Ledger) Known() string {
+	for id := range l.final {
+		return id
+	}
+	return ""
+}
+
+// Lookup returns the latest final answer recorded for id against this run's API, if there is
+// one this run may reuse: kept with at least the personal detail the run's -pii shows.
+func (l *Ledger) Lookup(id string) (recon.Result, bool) {
+	rowid, ok := l.final[id]
+	if !ok {
+		return recon.Result{}, false
+	}
+	var text, mode string
+	if err := l.db.QueryRow(`SELECT result, pii FROM answers WHERE rowid = ?`, rowid).Scan(&text, &mode); err != nil {
+		return recon.Result{}, false
+	}
+	var r recon.Result
+	if json.Unmarshal([]byte(text), &r) != nil || r.ID != id || !r.Class.Final() || !pii.Mode(mode).Keeps(l.opt.PII) {
+		return recon.Result{}, false
+	}
+	r.PII = ""
+	return r, true
+}
+
+// row is one answer waiting to be written.
+type row struct {
+	id, class, status, action, service, confirmation, detail, issues, lines, pii, result string
+	http, stops, attempts                                                                int
+	duration, amount                                                                     sql.NullFloat64
+	reused                                                                               bool
+}
+
+// Append records the answer of one id of this run, reused or fetched, its personal fields as
+// the run's -pii shows them. It is safe for concurrent use; rows reach the file within about
+// flushEvery. An error is the ledger's first write error: it is behind from there on.
+func (l *Ledger) Append(rec *recon.Record, res *recon.Result, reused bool) error {
+	rw := l.row(rec, res, reused)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err != nil {
+		return l.err
+	}
+	if reused {
+		l.reused++
+		l.saved += max(res.Attempts, 1)
+	}
+	l.pending = append(l.pending, rw)
+	if len(l.pending) >= flushRows {
+		select {
+		case l.kick <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+func (l *Ledger) row(rec *recon.Record, res *recon.Result, reused bool) row {
+	kept := *res
+	kept.PII = string(l.opt.PII)
+	kept.Session = l.opt.PII.Session(res.Session)
+	text, _ := json.Marshal(&kept)
+	rw := row{id: res.ID, class: string(res.Class), http: res.HTTPStatus, attempts: res.Attempts,
+		reused: reused, pii: string(l.opt.PII), result: string(text)}
+	if s := kept.Session; s != nil {
+		rw.status = s.Status
+		if p := s.Plus; p != nil {
+			rw.action, rw.confirmation, rw.detail = p.Action, string(p.Confirmation), p.Detail
+		}
+	}
+	d := report.Derive(&kept)
+	rw.service, rw.issues, rw.stops = d.Service, strings.Join(d.Issues, "; "), len(d.Stops)
+	if d.HasDuration {
+		rw.duration = sql.NullFloat64{Float64: d.Duration.Seconds(), Valid: true}
+	}
+	if rec != nil {
+		lines := rec.Lines()
+		parts := make([]string, len(lines))
+		for i, n := range lines {
+			parts[i] = strconv.Itoa(n)
+		}
+		rw.lines = strings.Join(parts, ", ")
+		if len(rec.Amounts) > 0 {
+			var sum float64
+			for _, a := range rec.Amounts {
+				sum += a
+			}
+			rw.amount = sql.NullFloat64{Float64: sum, Valid: true}
+		}
+	}
+	return rw
+}
+
+func (l *Ledger) flushLoop() {
+	defer l.wg.Done()
+	t := time.NewTicker(flushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.done:
+			return
+		case <-t.C:
+		case <-l.kick:
+		}
+		l.flush()
+	}
+}
+
+// flush writes the pending rows in one transaction.
+func (l *Ledger) flush() {
+	l.mu.Lock()
+	rows := l.pending
+	l.pending = nil
+	failed := l.err != nil
+	l.mu.Unlock()
+	if len(rows) == 0 || failed {
+		return
+	}
+	if err := l.write(rows); err != nil {
+		l.mu.Lock()
+		if l.err == nil {
+			l.err = fmt.Errorf("ledger %s: %w", l.path, err)
+		}
+		l.mu.Unlock()
+	}
+}
+
+func (l *Ledger) write(rows []row) error {
+	tx, err := l.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	st, err := tx.Prepare(`INSERT INTO answers (run_id, request_id, class, http_status, status, action, service,
+		confirmation, detail, issues, journey_duration_s, stops, attempts, amount, input_lines, reused, pii, result)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, r := range rows {
+		if _, err := st.Exec(l.run, r.id, r.class, r.http, r.status, r.action, r.service, r.confirmation, r.detail,
+			r.issues, r.duration, r.stops, r.attempts, r.amount, r.lines, r.reused, r.pii, r.result); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Finished is what the ledger records of a run when it ends.
+type Finished struct {
+	At       time.Time
+	Counts   recon.Counts
+	ExitCode int
+	Complete bool
+}
+
+// Stats are what the run's summary says of the ledger.
+type Stats struct {
+	Path          string
+	Reused        int // answers taken from the ledger instead of the API
+	RequestsSaved int // the requests those answers took when they were fetched
+	Runs          int // runs in the ledger, this one included
+}
+
+// Stats returns the figures of this run.
+func (l *Ledger) Stats() Stats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return Stats{Path: l.path, Reused: l.reused, RequestsSaved: l.saved, Runs: l.runs + 1}
+}
+
+// Finish writes what is pending and records how the run ended. Its error says the ledger is
+// behind: some answers of this run (or its end) are not recorded.
+func (l *Ledger) Finish(f Finished) error {
+	l.stop()
+	l.flush()
+	l.mu.Lock()
+	err := l.err
+	l.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	c := f.Counts
+	_, err = l.db.Exec(`UPDATE runs SET finished = ?, pass = ?, fail = ?, in_progress = ?, not_found = ?, error = ?,
+		exit_code = ?, complete = ? WHERE id = ?`, f.At.UTC().Format(time.RFC3339Nano),
+		c[0], c[1], c[2], c[3], c[4], f.ExitCode, f.Complete, l.run)
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", l.path, err)
+	}
+	return nil
+}
+
+// stop ends the flush loop, once.
+func (l *Ledger) stop() {
+	l.stopped.Do(func() {
+		close(l.done)
+		l.wg.Wait()
+	})
+}
+
+// Close writes what is pending (a run that did not Finish stays unfinished in the ledger, and
+// the next run reuses its final answers) and lets the file and its lock go.
+// Later calls return the same error.
+func (l *Ledger) Close() error {
+	l.closed.Do(func() {
+		l.stop()
+		l.flush()
+		l.mu.Lock()
+		err := l.err
+		l.mu.Unlock()
+		if cerr := l.db.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("ledger %s: %w", l.path, cerr)
+		}
+		files.Unlock(l.lock)
+		l.lock.Close()
+		l.closeErr = err
+	})
+	return l.closeErr
+}
+
+// CheckWrite verifies that the ledger can be written, in a transaction that is rolled back
+// (for `vxrecon check`).
+func (l *Ledger) CheckWrite() error {
+	tx, err := l.db.Begin()
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", l.path, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT INTO vxrecon_version (version) VALUES (?)`, SchemaVersion); err != nil {
+		return fmt.Errorf("ledger %s: not writable: %w", l.path, err)
+	}
+	return nil
+}
+
+// Latest reads, read-only, the class of each id's latest answer in the ledger at path, and
+// how many runs it holds: what a person would ask the sqlite3 CLI, for tests and tools.
+func Latest(path string) (classes map[string]recon.Class, runs int, err error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer db.Close()
+	if err := db.QueryRow(`SELECT count(*) FROM runs`).Scan(&runs); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.Query(`SELECT request_id, class FROM answers ORDER BY rowid`)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	classes = map[string]recon.Class{}
+	for rows.Next() {
+		var id, class string
+		if err := rows.Scan(&id, &class); err != nil {
+			return nil, 0, err
+		}
+		classes[id] = recon.Class(class)
+	}
+	return classes, runs, rows.Err()
+}
