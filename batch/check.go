@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/vxrecon/vxrecon/files"
+	"github.com/vxrecon/vxrecon/ledger"
 	"github.com/vxrecon/vxrecon/vx"
 )
 
@@ -24,6 +28,13 @@ func (p *Prepared) Check(ctx context.Context, w io.Writer) Outcome {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "would ask %s for %d ids, %d at a time, and write %s\n", apiHost(c.BaseURL), b.Len(), c.Concurrency, strings.Join(r.outputs(), ", "))
+	if c.Ledger != "" {
+		line, err := r.checkLedger()
+		if err != nil {
+			return Outcome{Status: BadInput, Err: err}
+		}
+		fmt.Fprintln(w, line)
+	}
 	client, err := vx.New(r.clientConfig())
 	if err != nil {
 		return Outcome{Status: BadInput, Err: err}
@@ -53,11 +64,34 @@ func (p *Prepared) Check(ctx context.Context, w io.Writer) Outcome {
 	return Outcome{Status: Done}
 }
 
+// checkLedger opens the ledger, checks its version and that it can be written (in a
+// transaction rolled back), and says what a run would reuse. A ledger not made yet is not
+// created: its folder must be writable.
+func (r *run) checkLedger() (string, error) {
+	c := r.c
+	if _, err := os.Stat(c.Ledger); errors.Is(err, os.ErrNotExist) {
+		if err := files.CheckWritable(filepath.Dir(c.Ledger)); err != nil {
+			return "", fmt.Errorf("-ledger: %w", err)
+		}
+		return fmt.Sprintf("ledger %s: none yet, the first run creates it", c.Ledger), nil
+	}
+	l, err := ledger.Open(c.Ledger, ledger.Options{API: c.api(), PII: c.PII, Refetch: c.Refetch})
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	if err := l.CheckWrite(); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("ledger %s: schema version %d, writable, %d runs, %d final answers to reuse against %s",
+		c.Ledger, ledger.SchemaVersion, l.Runs(), l.Reusable(), apiHost(c.BaseURL)), nil
+}
+
 // outputs names the files a run writes.
 func (r *run) outputs() []string {
 	out := []string{"workbook " + r.c.Out}
 	for _, f := range []struct{ what, path string }{
-		{"journal", r.c.Journal}, {"summary", r.c.SummaryJSON}, {"metrics", r.c.MetricsFile},
+		{"journal", r.c.Journal}, {"ledger", r.c.Ledger}, {"summary", r.c.SummaryJSON}, {"metrics", r.c.MetricsFile},
 	} {
 		if f.path != "" {
 			out = append(out, f.what+" "+f.path)

@@ -58,28 +58,33 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	last.Out = filepath.Join(dir, "last-night.xlsx")
 	last.Journal, last.SummaryJSON, last.MetricsFile = "", "", ""
 	lastIDs := append(ids[:n-min(demoMoved, n-1):n-min(demoMoved, n-1)], ids[n:]...)
-	if code := demoNight(ctx, 0, last, lastIDs, nil, e); code != batch.ExitOK {
-		return code
-	}
-	// Tonight: some sessions in progress last night have ended.
-	c.Previous = last.Out
-	return demoNight(ctx, 1, c, ids[:n], &o, e)
-}
-
-// demoMoved is how many ids the demo's two nights do not share: gone since last night, and
-// new tonight.
-const demoMoved = 3
-
-// demoNight runs one night of the demo against a simulator of that night. o is nil for the
-// quiet first night: only errors are logged, and nothing goes to stdout.
-func demoNight(ctx context.Context, night int, c batch.Config, ids []string, o *options, e *env) int {
-	srv, err := sim.Start(sim.Options{Token: demoToken, Night: night})
+	// One simulated API for both nights, so that tonight reuses last night's final answers
+	// from the ledger, as a nightly run does.
+	srv, err := sim.Start(sim.Options{Token: demoToken})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vxrecon demo: start simulator: %v\n", err)
 		return batch.ExitIncomplete
 	}
 	defer srv.Close()
 	c.BaseURL = srv.URL
+	c.Ledger = filepath.Join(dir, "ledger.db")
+	last.BaseURL, last.Ledger = c.BaseURL, c.Ledger
+	if code := demoNight(ctx, last, lastIDs, nil, e); code != batch.ExitOK {
+		return code
+	}
+	// Tonight: some sessions in progress last night have ended.
+	srv.SetNight(1)
+	c.Previous = last.Out
+	return demoNight(ctx, c, ids[:n], &o, e)
+}
+
+// demoMoved is how many ids the demo's two nights do not share: gone since last night, and
+// new tonight.
+const demoMoved = 3
+
+// demoNight runs one night of the demo. o is nil for the quiet first night: only errors are
+// logged, and nothing goes to stdout.
+func demoNight(ctx context.Context, c batch.Config, ids []string, o *options, e *env) int {
 	if err := c.Validate(); err != nil {
 		return usageError(e, "demo", err)
 	}

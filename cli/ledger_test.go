@@ -197,3 +197,119 @@ func mustRead(t *testing.T, path string) []byte {
 
 // genericID is the i-th id writeGenericIDs writes.
 func genericID(i int) string { return fmt.Sprintf("id-%06d", i) }
+
+// TestLedgerDiskFull: when the ledger can no longer be written (no file may grow past 160 KiB,
+// as on a full disk: the workbook fits, the ledger's answers do not), the workbook is still
+// written, the run says the ledger is behind and exits 1; the next run, with room again, asks
+// for what was not recorded and the ledger catches up.
+func TestLedgerDiskFull(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 400, sim.CasePass, sim.CaseFail)
+	db, out := filepath.Join(dir, "ledger.db"), filepath.Join(dir, "r.xlsx")
+	args := []string{"run", "-input", in, "-out", out, "-base-url", srv.URL, "-ledger", db, "-progress", "off"}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = []string{"VXRECON_TEST_AS_MAIN=1", "VXRECON_TOKEN=" + testToken, "VXRECON_TEST_FSIZE=163840",
+		"VXRECON_TEST_ARGS=" + strings.Join(args, " ")}
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != exitIncomplete || !strings.Contains(stderr.String(), "the ledger is behind") {
+		t.Fatalf("exit %d, want 1 and the ledger behind\n%s", code, tail(stderr.String(), 3000))
+	}
+	if rows := sheetRows(t, out, "Results"); len(rows) != 401 {
+		t.Errorf("the workbook has %d rows, want all 400 ids", len(rows)-1)
+	}
+	srv.Reset()
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken}, args...)
+	if inv.code != exitOK {
+		t.Fatalf("the next run: exit %d\n%s", inv.code, tail(inv.stderr, 3000))
+	}
+	if srv.Requests() == 0 {
+		t.Error("the next run asked for nothing: the answers the ledger lost were not asked again")
+	}
+	classes, _, err := ledger.Latest(db)
+	if err != nil || len(classes) != 400 {
+		t.Errorf("the ledger holds %d ids (%v), want 400 after catching up", len(classes), err)
+	}
+}
+
+// TestLedgerKilledAndRerun: a run killed (SIGKILL) part-way leaves the ledger with what it had
+// written; the rerun asks only for the ids it does not hold a final answer for, and its
+// workbook has every id exactly once.
+func TestLedgerKilledAndRerun(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken, Latency: 20 * time.Millisecond})
+	dir := t.TempDir()
+	const n = 300
+	in := writeIDs(t, dir, n, sim.CasePass, sim.CaseFail, sim.CaseInProgress)
+	db, out := filepath.Join(dir, "ledger.db"), filepath.Join(dir, "r.xlsx")
+	args := []string{"run", "-input", in, "-out", out, "-base-url", srv.URL, "-ledger", db, "-concurrency", "2", "-progress", "off"}
+	cmd, _, stderr := startChild(t, map[string]string{"VXRECON_TOKEN": testToken}, args...)
+	// Kill it once a good part was answered and the ledger has written some of it (it writes
+	// every second).
+	deadline := time.Now().Add(20 * time.Second)
+	for srv.Requests() < 60 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Kill()
+	cmd.Wait()
+	if srv.Requests() >= n {
+		t.Fatalf("the run was not killed part-way: %d requests\n%s", srv.Requests(), stderr)
+	}
+	recorded, runs, err := ledger.Latest(db)
+	if err != nil || runs != 1 || len(recorded) == 0 {
+		t.Fatalf("after the kill the ledger holds %d answers of %d runs (%v)", len(recorded), runs, err)
+	}
+	srv.Reset()
+	inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken}, args...)
+	if inv.code != exitOK {
+		t.Fatalf("rerun: exit %d\n%s", inv.code, tail(inv.stderr, 3000))
+	}
+	for id, c := range recorded {
+		if c.Final() && srv.RequestsFor(id) > 0 {
+			t.Errorf("%s was final in the ledger (%s) and was asked again", id, c)
+		}
+	}
+	seen := map[string]int{}
+	for _, r := range byHeader(sheetRows(t, out, "Results")) {
+		seen[r["Request ID"]]++
+	}
+	for i := range n {
+		if id := writeIDsID(i, sim.CasePass, sim.CaseFail, sim.CaseInProgress); seen[id] != 1 {
+			t.Errorf("%s is %d times in the workbook", id, seen[id])
+		}
+	}
+}
+
+// writeIDsID is the i-th id writeIDs writes for cases.
+func writeIDsID(i int, cases ...sim.Case) string { return sim.ID(cases[i%len(cases)], i) }
+
+// TestCheckLedger: check opens the ledger, checks its version and that it can be written (a
+// transaction rolled back), and changes nothing; a ledger not made yet is not created.
+func TestCheckLedger(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 4, sim.CasePass)
+	db := filepath.Join(dir, "ledger.db")
+	vars := map[string]string{"VXRECON_TOKEN": testToken}
+	args := []string{"-input", in, "-out", filepath.Join(dir, "r.xlsx"), "-base-url", srv.URL, "-ledger", db}
+	inv := runCLI(t, context.Background(), vars, append([]string{"check"}, args...)...)
+	if inv.code != exitOK || !strings.Contains(inv.stdout, "none yet, the first run creates it") {
+		t.Errorf("check before any run: exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("check made the ledger: %v", err)
+	}
+	if inv := runCLI(t, context.Background(), vars, append([]string{"run"}, args...)...); inv.code != exitOK {
+		t.Fatalf("run: exit %d\n%s", inv.code, inv.stderr)
+	}
+	_, before, _ := ledger.Latest(db)
+	inv = runCLI(t, context.Background(), vars, append([]string{"check"}, args...)...)
+	if inv.code != exitOK || !strings.Contains(inv.stdout, "schema version 1, writable, 1 runs, 4 final answers to reuse") {
+		t.Errorf("check: exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+	if _, after, _ := ledger.Latest(db); after != before {
+		t.Errorf("check changed the ledger: %d runs, then %d", before, after)
+	}
+}
