@@ -1,0 +1,132 @@
+package ledger
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vxrecon/vxrecon/pii"
+	"github.com/vxrecon/vxrecon/recon"
+)
+
+const api = "https://vx.example"
+
+func answer(id string, c recon.Class) *recon.Result {
+	return &recon.Result{ID: id, Class: c, HTTPStatus: 200, Attempts: 2,
+		Session: &recon.Session{RequestID: id, Status: string(c), FirstName: "Jane", LastName: "Doe", Email: "jane@example.com",
+			Plus: &recon.Plus{Service: "IDMatch5.0", Action: string(c), Confirmation: "180603431"}}}
+}
+
+// night opens the ledger, records answers as one run and finishes it.
+func night(t *testing.T, path string, opt Options, answers ...*recon.Result) *Ledger {
+	t.Helper()
+	l, err := Open(path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Begin(Run{Started: time.Now(), Night: "2026-11-01", Input: "ids.csv", InputSHA256: "00", Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range answers {
+		rec := recon.Record{ID: a.ID, Line: 2, Dups: []int{5}, Amounts: []float64{1.25, 1.25}}
+		if err := l.Append(&rec, a, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Finish(Finished{At: time.Now(), ExitCode: 0, Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TestReuse: final answers of an earlier run against the same API are reused, with no more
+// personal detail than they were kept with; non-final ones, another API's and -refetch are not.
+func TestReuse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "l.db")
+	night(t, path, Options{API: api, PII: pii.Mask}, answer("a", recon.Pass), answer("b", recon.Fail), answer("c", recon.InProgress)).Close()
+
+	l, err := Open(path, Options{API: api, PII: pii.Mask})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Runs() != 1 || l.Reusable() != 2 || l.Known() == "" {
+		t.Errorf("runs %d, reusable %d, known %q", l.Runs(), l.Reusable(), l.Known())
+	}
+	r, ok := l.Lookup("a")
+	if !ok || r.Class != recon.Pass || r.Attempts != 2 || r.Session.Plus.Confirmation != "180603431" || r.PII != "" {
+		t.Errorf("Lookup(a) = %+v, %v", r, ok)
+	}
+	if r.Session.FirstName == "Jane" || r.Session.Email == "jane@example.com" {
+		t.Errorf("the ledger kept personal fields unmasked: %+v", r.Session)
+	}
+	if _, ok := l.Lookup("c"); ok {
+		t.Error("an IN PROGRESS answer was reused")
+	}
+	l.Close()
+
+	for _, opt := range []Options{{API: "https://other.example", PII: pii.Mask}, {API: api, PII: pii.Full}, {API: api, PII: pii.Mask, Refetch: true}} {
+		l, err := Open(path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := l.Lookup("a"); ok {
+			t.Errorf("%+v: reused", opt)
+		}
+		l.Close()
+	}
+}
+
+// TestRefused: a file that is not a ledger is refused and left as it was; a held ledger is
+// refused at once; a newer schema names both versions.
+func TestRefused(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "ids.csv")
+	os.WriteFile(csv, []byte("request_id\nabc\n"), 0o600)
+	if _, err := Open(csv, Options{API: api}); !errors.Is(err, ErrNotLedger) || !strings.Contains(err.Error(), csv) {
+		t.Errorf("a CSV: %v", err)
+	}
+	if b, _ := os.ReadFile(csv); string(b) != "request_id\nabc\n" {
+		t.Errorf("the CSV was changed: %q", b)
+	}
+	path := filepath.Join(dir, "l.db")
+	l := night(t, path, Options{API: api})
+	if _, err := Open(path, Options{API: api}); !errors.Is(err, ErrLocked) {
+		t.Errorf("a held ledger: %v", err)
+	}
+	if err := Inspect(path); !errors.Is(err, ErrLocked) {
+		t.Errorf("Inspect of a held ledger: %v", err)
+	}
+	if _, err := l.db.Exec(`UPDATE vxrecon_version SET version = 7`); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if _, err := Open(path, Options{API: api}); err == nil || !strings.Contains(err.Error(), "schema version 7; this one reads up to 1") {
+		t.Errorf("a newer schema: %v", err)
+	}
+}
+
+// TestBehind: once the ledger cannot be written, Append and Finish say so (the ledger is
+// behind) and the run goes on.
+func TestBehind(t *testing.T) {
+	l, err := Open(filepath.Join(t.TempDir(), "l.db"), Options{API: api})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Begin(Run{Started: time.Now(), Night: "2026-11-01"}); err != nil {
+		t.Fatal(err)
+	}
+	l.db.Close() // the disk is gone
+	if err := l.Append(nil, answer("a", recon.Pass), false); err != nil {
+		t.Fatalf("Append before a flush: %v", err)
+	}
+	if err := l.Finish(Finished{At: time.Now()}); err == nil {
+		t.Error("Finish on a ledger that cannot be written: no error")
+	}
+	if err := l.Append(nil, answer("b", recon.Pass), false); err == nil {
+		t.Error("Append after the ledger fell behind: no error")
+	}
+	l.Close()
+}
