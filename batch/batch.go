@@ -317,6 +317,7 @@ func (r *run) openLedger() error {
 	if c.Ledger == "" {
 		return nil
 	}
+	opened := time.Now()
 	l, err := ledger.Open(c.Ledger, ledger.Options{API: c.api(), PII: c.PII, Refetch: c.Refetch})
 	if err != nil {
 		return err
@@ -327,7 +328,8 @@ func (r *run) openLedger() error {
 	}
 	r.history = l
 	r.known = append(r.known, l)
-	r.log.Info().Str("ledger", c.Ledger).Int("runs", l.Runs()).Int("reusable", l.Reusable()).Bool("refetch", c.Refetch).Msg("ledger")
+	r.log.Info().Str("ledger", c.Ledger).Int("runs", l.Runs()).Int("reusable", l.Reusable()).Bool("refetch", c.Refetch).
+		Float64("open_s", roundMillis(time.Since(opened))).Msg("ledger")
 	return nil
 }
 

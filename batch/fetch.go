@@ -48,7 +48,7 @@ func (r *run) fetch(ctx context.Context) error {
 	r.log.Info().Str("input", c.InputName).Int("ids", n).Int("rows", b.Rows).
 		Int("duplicates", b.Duplicates).Int("invalid", len(b.Invalid)).
 		Int("reusable", r.reusable()).Int("concurrency", c.Concurrency).
-		Str("api", apiHost(c.BaseURL)).Msg("start")
+		Str("api", apiHost(c.BaseURL)).Float64("elapsed_s", roundMillis(time.Since(r.started))).Msg("start")
 
 	r.agg = report.NewAggregate()
 	r.agg.SetInput(b.Rows, b.Duplicates, len(b.Invalid))
@@ -97,6 +97,9 @@ func (r *run) prior(reused []bool) func(i int) (recon.Result, bool) {
 		return nil
 	}
 	return func(i int) (recon.Result, bool) {
+		if i%prefetchSize == 0 { // prior is called in index order
+			r.prefetch(i)
+		}
 		for _, k := range r.known {
 			if res, ok := k.Lookup(r.batch.ID(i)); ok {
 				reused[i] = true
@@ -105,6 +108,31 @@ func (r *run) prior(reused []bool) func(i int) (recon.Result, bool) {
 			}
 		}
 		return recon.Result{}, false
+	}
+}
+
+// prefetchSize is how many ids a source of known answers that can read them together
+// (prefetcher) is asked for at once.
+const prefetchSize = 1000
+
+// prefetcher is a source of known answers that reads better in bulk than one id at a time
+// (the ledger: one query for many ids).
+type prefetcher interface{ Prefetch(ids []string) }
+
+// prefetch tells each source that can read in bulk which ids are looked up next, from i.
+func (r *run) prefetch(i int) {
+	var ids []string
+	for _, k := range r.known {
+		p, ok := k.(prefetcher)
+		if !ok {
+			continue
+		}
+		if ids == nil {
+			for j := i; j < min(i+prefetchSize, r.batch.Len()); j++ {
+				ids = append(ids, r.batch.ID(j))
+			}
+		}
+		p.Prefetch(ids)
 	}
 }
 

@@ -65,13 +65,15 @@ type Options struct {
 
 // Ledger is one run's use of a ledger file.
 type Ledger struct {
-	path  string
-	lock  *os.File // holds the flock for the whole run
-	db    *sql.DB
-	opt   Options
-	final map[string]int64 // id -> rowid of its latest final answer against opt.API
-	runs  int              // runs recorded before this one
-	run   int64            // this run's id, from Begin
+	path   string
+	lock   *os.File // holds the flock for the whole run
+	db     *sql.DB
+	opt    Options
+	final  map[string]int64 // id -> rowid of its latest final answer against opt.API
+	cache  map[int64]cached // the answers Prefetch read, by rowid
+	lookup *sql.Stmt        // one stored answer by rowid
+	runs   int              // runs recorded before this one
+	run    int64            // this run's id, from Begin
 
 	mu       sync.Mutex
 	pending  []row
@@ -95,7 +97,8 @@ func Open(path string, opt Options) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Ledger{path: path, lock: lock, opt: opt, final: map[string]int64{}, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	l := &Ledger{path: path, lock: lock, opt: opt, final: map[string]int64{}, cache: map[int64]cached{},
+		kick: make(chan struct{}, 1), done: make(chan struct{})}
 	if err := l.open(); err != nil {
 		if l.db != nil {
 			l.db.Close()
@@ -232,7 +235,7 @@ CREATE TABLE IF NOT EXISTS answers (
 	input_lines TEXT,
 	reused INTEGER NOT NULL,
 	pii TEXT NOT NULL,
-	result TEXT NOT NULL
+	result BLOB -- the whole answer as JSON, for reuse: final answers fetched by this run only
 );
 CREATE INDEX IF NOT EXISTS answers_by_id ON answers(request_id);
 CREATE INDEX IF NOT EXISTS answers_by_run ON answers(run_id);
@@ -256,6 +259,9 @@ func (l *Ledger) open() error {
 		}
 	}
 	if err := l.db.QueryRow(`SELECT count(*) FROM runs`).Scan(&l.runs); err != nil {
+		return err
+	}
+	if l.lookup, err = l.db.Prepare(`SELECT result, pii FROM answers WHERE rowid = ?`); err != nil {
 		return err
 	}
 	return l.index()
@@ -282,7 +288,7 @@ func (l *Ledger) index() error {
 		return nil
 	}
 	rows, err := l.db.Query(`SELECT a.request_id, max(a.rowid) FROM answers a JOIN runs r ON r.id = a.run_id
-		WHERE a.class IN ('PASS', 'FAIL') AND r.base_url = ? GROUP BY a.request_id`, l.opt.API)
+		WHERE a.class IN ('PASS', 'FAIL') AND a.result IS NOT NULL AND r.base_url = ? GROUP BY a.request_id`, l.opt.API)
 	if err != nil {
 		return err
 	}
@@ -343,24 +349,79 @@ func (l *Ledger) Lookup(id string) (recon.Result, bool) {
 	if !ok {
 		return recon.Result{}, false
 	}
-	var text, mode string
-	if err := l.db.QueryRow(`SELECT result, pii FROM answers WHERE rowid = ?`, rowid).Scan(&text, &mode); err != nil {
+	if c, ok := l.cache[rowid]; ok {
+		return l.reusable(id, c.result, c.mode)
+	}
+	var blob []byte
+	var mode string
+	if err := l.lookup.QueryRow(rowid).Scan(&blob, &mode); err != nil {
 		return recon.Result{}, false
 	}
+	return l.reusable(id, blob, mode)
+}
+
+// reusable decodes a stored answer and tells whether this run may reuse it: a final answer of
+// id, kept with at least the personal detail the run's -pii shows.
+func (l *Ledger) reusable(id string, blob []byte, mode string) (recon.Result, bool) {
 	var r recon.Result
-	if json.Unmarshal([]byte(text), &r) != nil || r.ID != id || !r.Class.Final() || !pii.Mode(mode).Keeps(l.opt.PII) {
+	if !decode(blob, &r) || r.ID != id || !r.Class.Final() || !pii.Mode(mode).Keeps(l.opt.PII) {
 		return recon.Result{}, false
 	}
 	r.PII = ""
 	return r, true
 }
 
+// prefetchSize is how many ids Prefetch reads at once.
+const prefetchSize = 1000
+
+// Prefetch reads the stored answers of the ids a run is about to look up, in one query per
+// prefetchSize of them, so that Lookup does not query the file once per id (the run asks for
+// them in input order). It keeps only the last batch.
+func (l *Ledger) Prefetch(ids []string) {
+	var rowids []any
+	for _, id := range ids {
+		if rowid, ok := l.final[id]; ok {
+			rowids = append(rowids, rowid)
+		}
+	}
+	clear(l.cache)
+	for len(rowids) > 0 {
+		chunk := rowids[:min(prefetchSize, len(rowids))]
+		rowids = rowids[len(chunk):]
+		q := `SELECT rowid, result, pii FROM answers WHERE rowid IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`
+		rows, err := l.db.Query(q, chunk...)
+		if err != nil {
+			return
+		}
+		for rows.Next() {
+			var c cached
+			var rowid int64
+			if rows.Scan(&rowid, &c.result, &c.mode) == nil {
+				l.cache[rowid] = c
+			}
+		}
+		rows.Close()
+	}
+}
+
+// cached is a stored answer Prefetch read.
+type cached struct {
+	result []byte
+	mode   string
+}
+
+// decode reads a stored answer.
+func decode(blob []byte, r *recon.Result) bool {
+	return len(blob) > 0 && json.Unmarshal(blob, r) == nil
+}
+
 // row is one answer waiting to be written.
 type row struct {
-	id, class, status, action, service, confirmation, detail, issues, lines, pii, result string
-	http, stops, attempts                                                                int
-	duration, amount                                                                     sql.NullFloat64
-	reused                                                                               bool
+	id, class, status, action, service, confirmation, detail, issues, lines, pii string
+	result                                                                       []byte
+	http, stops, attempts                                                        int
+	duration, amount                                                             sql.NullFloat64
+	reused                                                                       bool
 }
 
 // Append records the answer of one id of this run, reused or fetched, its personal fields as
@@ -391,9 +452,12 @@ func (l *Ledger) row(rec *recon.Record, res *recon.Result, reused bool) row {
 	kept := *res
 	kept.PII = string(l.opt.PII)
 	kept.Session = l.opt.PII.Session(res.Session)
-	text, _ := json.Marshal(&kept)
 	rw := row{id: res.ID, class: string(res.Class), http: res.HTTPStatus, attempts: res.Attempts,
-		reused: reused, pii: string(l.opt.PII), result: string(text)}
+		reused: reused, pii: string(l.opt.PII)}
+	if res.Class.Final() && !reused {
+		// A reused answer is stored once, by the run that fetched it; Lookup finds that row.
+		rw.result, _ = json.Marshal(&kept)
+	}
 	if s := kept.Session; s != nil {
 		rw.status = s.Status
 		if p := s.Plus; p != nil {
@@ -541,6 +605,9 @@ func (l *Ledger) Close() error {
 		l.mu.Lock()
 		err := l.err
 		l.mu.Unlock()
+		if l.lookup != nil {
+			l.lookup.Close()
+		}
 		if cerr := l.db.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("ledger %s: %w", l.path, cerr)
 		}
