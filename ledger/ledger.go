@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,11 +70,11 @@ type Ledger struct {
 	lock   *os.File // holds the flock for the whole run
 	db     *sql.DB
 	opt    Options
-	final  map[string]int64 // id -> rowid of its latest final answer against opt.API
-	cache  map[int64]cached // the answers Prefetch read, by rowid
-	lookup *sql.Stmt        // one stored answer by rowid
-	runs   int              // runs recorded before this one
-	run    int64            // this run's id, from Begin
+	final  map[string]int64  // id -> rowid of its latest final answer against opt.API
+	cache  map[int64]*cached // the answers Prefetch read, by rowid
+	lookup *sql.Stmt         // one stored answer by rowid
+	runs   int               // runs recorded before this one
+	run    int64             // this run's id, from Begin
 
 	mu       sync.Mutex
 	pending  []row
@@ -97,7 +98,7 @@ func Open(path string, opt Options) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Ledger{path: path, lock: lock, opt: opt, final: map[string]int64{}, cache: map[int64]cached{},
+	l := &Ledger{path: path, lock: lock, opt: opt, final: map[string]int64{}, cache: map[int64]*cached{},
 		kick: make(chan struct{}, 1), done: make(chan struct{})}
 	if err := l.open(); err != nil {
 		if l.db != nil {
@@ -350,7 +351,7 @@ func (l *Ledger) Lookup(id string) (recon.Result, bool) {
 		return recon.Result{}, false
 	}
 	if c, ok := l.cache[rowid]; ok {
-		return l.reusable(id, c.result, c.mode)
+		return l.reuse(id, c.r, c.ok, c.mode)
 	}
 	var blob []byte
 	var mode string
@@ -360,11 +361,16 @@ func (l *Ledger) Lookup(id string) (recon.Result, bool) {
 	return l.reusable(id, blob, mode)
 }
 
-// reusable decodes a stored answer and tells whether this run may reuse it: a final answer of
-// id, kept with at least the personal detail the run's -pii shows.
+// reusable decodes a stored answer and tells whether this run may reuse it.
 func (l *Ledger) reusable(id string, blob []byte, mode string) (recon.Result, bool) {
 	var r recon.Result
-	if !decode(blob, &r) || r.ID != id || !r.Class.Final() || !pii.Mode(mode).Keeps(l.opt.PII) {
+	return l.reuse(id, r, decode(blob, &r), mode)
+}
+
+// reuse tells whether this run may reuse a decoded answer: a final answer of id, kept with
+// at least the personal detail the run's -pii shows.
+func (l *Ledger) reuse(id string, r recon.Result, decoded bool, mode string) (recon.Result, bool) {
+	if !decoded || r.ID != id || !r.Class.Final() || !pii.Mode(mode).Keeps(l.opt.PII) {
 		return recon.Result{}, false
 	}
 	r.PII = ""
@@ -393,21 +399,46 @@ func (l *Ledger) Prefetch(ids []string) {
 		if err != nil {
 			return
 		}
+		var got []*cached
 		for rows.Next() {
-			var c cached
-			var rowid int64
-			if rows.Scan(&rowid, &c.result, &c.mode) == nil {
-				l.cache[rowid] = c
+			c := new(cached)
+			if rows.Scan(&c.rowid, &c.blob, &c.mode) == nil {
+				got = append(got, c)
 			}
 		}
 		rows.Close()
+		decodeAll(got)
+		for _, c := range got {
+			c.blob = nil
+			l.cache[c.rowid] = c
+		}
 	}
 }
 
-// cached is a stored answer Prefetch read.
+// decodeAll decodes the answers on every core: decoding is most of what a reused answer costs,
+// and the run looks them up from one goroutine.
+func decodeAll(cs []*cached) {
+	workers := min(runtime.GOMAXPROCS(0), len(cs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(cs); i += workers {
+				cs[i].ok = decode(cs[i].blob, &cs[i].r)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// cached is a stored answer Prefetch read and decoded.
 type cached struct {
-	result []byte
-	mode   string
+	rowid int64
+	blob  []byte
+	mode  string
+	r     recon.Result
+	ok    bool
 }
 
 // decode reads a stored answer.
