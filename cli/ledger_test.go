@@ -313,3 +313,38 @@ func TestCheckLedger(t *testing.T) {
 		t.Errorf("check changed the ledger: %d runs, then %d", before, after)
 	}
 }
+
+// TestJournalAndLedger: with both, an interrupted run resumes from its journal as before (only
+// what is missing is asked again), and the ledger ends with every answer.
+func TestJournalAndLedger(t *testing.T) {
+	srv := startSim(t, sim.Options{Token: testToken, Latency: 20 * time.Millisecond})
+	dir := t.TempDir()
+	const n = 120
+	in := writeIDs(t, dir, n, sim.CasePass, sim.CaseFail)
+	db := filepath.Join(dir, "ledger.db")
+	args := []string{"run", "-input", in, "-out", filepath.Join(dir, "r.xlsx"), "-base-url", srv.URL,
+		"-journal", filepath.Join(dir, "j.jsonl"), "-ledger", db, "-concurrency", "2"}
+	vars := map[string]string{"VXRECON_TOKEN": testToken}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for srv.Requests() < 30 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	if inv := runCLI(t, ctx, vars, args...); inv.code != exitIncomplete {
+		t.Fatalf("interrupted run: exit %d\n%s", inv.code, tail(inv.stderr, 2000))
+	}
+	first := srv.Requests()
+	srv.Reset()
+	if inv := runCLI(t, context.Background(), vars, args...); inv.code != exitOK {
+		t.Fatalf("resumed run: exit %d\n%s", inv.code, tail(inv.stderr, 2000))
+	}
+	if got := srv.Requests(); got+first != n {
+		t.Errorf("%d requests before the interruption and %d after, want %d in all", first, got, n)
+	}
+	classes, runs, err := ledger.Latest(db)
+	if err != nil || runs != 2 || len(classes) != n {
+		t.Errorf("the ledger holds %d ids over %d runs (%v), want %d over 2", len(classes), runs, err, n)
+	}
+}
