@@ -328,7 +328,7 @@ func (r *run) openLedger() error {
 	}
 	r.history = l
 	r.known = append(r.known, l)
-	r.log.Info().Str("ledger", c.Ledger).Int("runs", l.Runs()).Int("reusable", l.Reusable()).Bool("refetch", c.Refetch).
+	r.log.Info().Str("ledger", ledger.Redact(c.Ledger)).Int("runs", l.Runs()).Int("reusable", l.Reusable()).Bool("refetch", c.Refetch).
 		Float64("open_s", roundMillis(time.Since(opened))).Msg("ledger")
 	return nil
 }

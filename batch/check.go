@@ -69,7 +69,7 @@ func (p *Prepared) Check(ctx context.Context, w io.Writer) Outcome {
 // created: its folder must be writable.
 func (r *run) checkLedger() (string, error) {
 	c := r.c
-	if _, err := os.Stat(c.Ledger); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(c.Ledger); !ledger.IsPostgres(c.Ledger) && errors.Is(err, os.ErrNotExist) {
 		if err := files.CheckWritable(filepath.Dir(c.Ledger)); err != nil {
 			return "", fmt.Errorf("-ledger: %w", err)
 		}
@@ -84,14 +84,14 @@ func (r *run) checkLedger() (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("ledger %s: schema version %d, writable, %d runs, %d final answers to reuse against %s",
-		c.Ledger, ledger.SchemaVersion, l.Runs(), l.Reusable(), apiHost(c.BaseURL)), nil
+		ledger.Redact(c.Ledger), ledger.SchemaVersion, l.Runs(), l.Reusable(), apiHost(c.BaseURL)), nil
 }
 
 // outputs names the files a run writes.
 func (r *run) outputs() []string {
 	out := []string{"workbook " + r.c.Out}
 	for _, f := range []struct{ what, path string }{
-		{"journal", r.c.Journal}, {"ledger", r.c.Ledger}, {"summary", r.c.SummaryJSON}, {"metrics", r.c.MetricsFile},
+		{"journal", r.c.Journal}, {"ledger", ledger.Redact(r.c.Ledger)}, {"summary", r.c.SummaryJSON}, {"metrics", r.c.MetricsFile},
 	} {
 		if f.path != "" {
 			out = append(out, f.what+" "+f.path)

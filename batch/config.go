@@ -11,6 +11,7 @@ import (
 
 	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/input"
+	"github.com/vxrecon/vxrecon/ledger"
 	"github.com/vxrecon/vxrecon/output"
 	"github.com/vxrecon/vxrecon/pii"
 	"github.com/vxrecon/vxrecon/vx"
@@ -126,7 +127,7 @@ func (c *Config) checkFiles() error {
 		files.Named{Flag: "-metrics-file", Path: c.MetricsFile},
 		files.Named{Flag: "-previous", Path: c.Previous},
 		files.Named{Flag: "-token-file", Path: c.TokenFile},
-		files.Named{Flag: "-ledger", Path: c.Ledger},
+		files.Named{Flag: "-ledger", Path: c.ledgerFile()},
 	)
 }
 
@@ -160,6 +161,14 @@ func checkURL(flagName, raw string, allowHTTP bool) error {
 	default:
 		return fmt.Errorf("%s %q: want http or https", flagName, raw)
 	}
+}
+
+// ledgerFile is the ledger's path when it is a file ("" for a PostgreSQL ledger).
+func (c *Config) ledgerFile() string {
+	if ledger.IsPostgres(c.Ledger) {
+		return ""
+	}
+	return c.Ledger
 }
 
 // night is the night the run counts as: Night, or today in local time.

@@ -116,7 +116,7 @@ func (r *run) writeSummaryJSON(out *Outcome) {
 	rs := NewRunSummary(&out.Summary, out.Status.ExitCode())
 	if r.history != nil {
 		l := out.Ledger
-		rs.Ledger = &LedgerSummary{Path: redactDSN(l.Path), Reused: l.Reused, RequestsSaved: l.RequestsSaved, Runs: l.Runs}
+		rs.Ledger = &LedgerSummary{Path: l.Path, Reused: l.Reused, RequestsSaved: l.RequestsSaved, Runs: l.Runs}
 	}
 	if out.Workbook {
 		rs.Workbook = c.Out

@@ -3,7 +3,6 @@ package batch
 import (
 	"encoding/json"
 	"io"
-	"net/url"
 	"time"
 
 	"github.com/vxrecon/vxrecon/recon"
@@ -39,14 +38,6 @@ type LedgerSummary struct {
 	Reused        int    `json:"reused"`
 	RequestsSaved int    `json:"requests_saved"`
 	Runs          int    `json:"runs"` // runs in the ledger, this one included
-}
-
-// redactDSN is a ledger's path, or a database URL with its password redacted.
-func redactDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" && u.Host != "" {
-		return u.Redacted()
-	}
-	return dsn
 }
 
 // BillingTotals are the Billing sheet's bottom lines.

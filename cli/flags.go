@@ -114,7 +114,7 @@ func runFlags(fs *flag.FlagSet, c *batch.Config, o *options) {
 
 // historyFlags are the ledger of every night.
 func historyFlags(fs *flag.FlagSet, c *batch.Config) {
-	fs.StringVar(&c.Ledger, "ledger", c.Ledger, "SQLite `file` of every run and answer (created if missing): final answers from earlier nights are reused, not asked again")
+	fs.StringVar(&c.Ledger, "ledger", c.Ledger, "the ledger of every run and answer: a SQLite `file` (created if missing) or a postgres:// URL; final answers from earlier nights are reused, not asked again")
 	fs.StringVar(&c.Night, "night", c.Night, "the `date` (YYYY-MM-DD) this run counts as, for the ledger and {date}; none = today, local time")
 	fs.BoolVar(&c.Refetch, "refetch", c.Refetch, "ask for every id, even those the ledger has a final answer for")
 }

@@ -12,23 +12,17 @@
 package ledger
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" driver
-
-	"github.com/vxrecon/vxrecon/files"
 	"github.com/vxrecon/vxrecon/pii"
 	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
@@ -42,9 +36,6 @@ var (
 	ErrLocked    = errors.New("in use by another vxrecon run (one run per ledger)")
 	ErrNotLedger = errors.New("not a vxrecon ledger")
 )
-
-// sqliteHeader starts every SQLite database file.
-var sqliteHeader = []byte("SQLite format 3\x00")
 
 // flushEvery bounds what kill -9 can lose of the answers (the journal's own bound), and
 // flushRows the rows one transaction writes.
@@ -66,15 +57,19 @@ type Options struct {
 
 // Ledger is one run's use of a ledger file.
 type Ledger struct {
-	path   string
-	lock   *os.File // holds the flock for the whole run
-	db     *sql.DB
-	opt    Options
-	final  map[string]int64  // id -> rowid of its latest final answer against opt.API
-	cache  map[int64]*cached // the answers Prefetch read, by rowid
-	lookup *sql.Stmt         // one stored answer by rowid
-	runs   int               // runs recorded before this one
-	run    int64             // this run's id, from Begin
+	path    string // the file, or the database URL with its password redacted
+	pg      bool   // PostgreSQL, not SQLite
+	schema  string // "vxrecon." on PostgreSQL, "" on SQLite
+	ddl     string // the schema, in this database's SQL
+	version int    // the schema version found, 0 for a new ledger
+	unlock  func() // releases the run's lock (a flock, or an advisory lock)
+	db      *sql.DB
+	opt     Options
+	final   map[string]int64  // id -> key of its latest final answer against opt.API
+	cache   map[int64]*cached // the answers Prefetch read, by key
+	lookup  *sql.Stmt         // one stored answer by rowid
+	runs    int               // runs recorded before this one
+	run     int64             // this run's id, from Begin
 
 	mu       sync.Mutex
 	pending  []row
@@ -89,180 +84,89 @@ type Ledger struct {
 	closeErr error
 }
 
-// Open opens the ledger at path, creating it if missing, and takes its lock for the run: a
-// file in use by another run (ErrLocked), a file that is not a ledger (ErrNotLedger: another
-// database, a CSV, a workbook; left byte for byte as it was) or one written by a newer version
-// is refused before anything is written.
-func Open(path string, opt Options) (*Ledger, error) {
-	lock, err := lockFile(path)
-	if err != nil {
-		return nil, err
-	}
-	l := &Ledger{path: path, lock: lock, opt: opt, final: map[string]int64{}, cache: map[int64]*cached{},
+// Open opens the ledger that dsn names, creating it if missing, and takes its lock for the
+// run: a SQLite file (a path), or a PostgreSQL database (postgres://… or postgresql://…). A
+// ledger in use by another run (ErrLocked), something that is not a ledger (ErrNotLedger:
+// another database or schema, a CSV, a workbook; left as it was) or one written by a newer
+// version is refused before anything is written. Messages name the ledger with any password
+// redacted.
+func Open(dsn string, opt Options) (*Ledger, error) {
+	l := &Ledger{path: Redact(dsn), opt: opt, final: map[string]int64{}, cache: map[int64]*cached{},
 		kick: make(chan struct{}, 1), done: make(chan struct{})}
-	if err := l.open(); err != nil {
-		if l.db != nil {
-			l.db.Close()
-		}
-		files.Unlock(lock)
-		lock.Close()
-		return nil, fmt.Errorf("ledger %s: %w", path, err)
+	var err error
+	if IsPostgres(dsn) {
+		err = l.openPostgres(dsn)
+	} else {
+		err = l.openSQLite(dsn)
+	}
+	if err == nil {
+		err = l.prepare()
+	}
+	if err != nil {
+		l.release()
+		return nil, fmt.Errorf("ledger %s: %w", l.path, scrub(err, dsn))
 	}
 	return l, nil
 }
 
-// Inspect tells, changing nothing, whether Open would refuse the ledger at path (a missing
-// file is fine: Open creates it), so that a run can say so before its first request.
-func Inspect(path string) error {
-	fi, err := os.Stat(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("ledger %s: %w", path, files.Bare(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("ledger %s: not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("ledger %s: %w", path, files.Bare(err))
-	}
-	defer f.Close()
-	if err := files.Lock(f); err != nil {
-		if errors.Is(err, files.ErrLocked) {
-			err = ErrLocked
+// Inspect tells, changing nothing, whether Open would refuse the ledger dsn names (a missing
+// SQLite file is fine: Open creates it), so that a run can say so before its first request.
+func Inspect(dsn string) error {
+	if IsPostgres(dsn) {
+		l, err := Open(dsn, Options{Refetch: true})
+		if err != nil {
+			return err
 		}
-		return fmt.Errorf("ledger %s: %w", path, err)
+		return l.Close()
 	}
-	defer files.Unlock(f)
-	if fi.Size() == 0 {
-		return nil
-	}
-	if _, err := inspect(path); err != nil {
-		return fmt.Errorf("ledger %s: %w", path, err)
-	}
-	return nil
+	return inspectSQLite(dsn)
 }
 
-// lockFile opens (creating) the ledger file and takes its kernel lock: a killed run's lock
-// goes with its process.
-func lockFile(path string) (*os.File, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("ledger %s: not a regular file", path)
+// release lets go of what Open took, on its way out.
+func (l *Ledger) release() {
+	if l.lookup != nil {
+		l.lookup.Close()
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("ledger %s: %w", path, files.Bare(err))
+	if l.unlock != nil {
+		l.unlock()
 	}
-	if err := files.Lock(f); err != nil {
-		f.Close()
-		if errors.Is(err, files.ErrLocked) {
-			err = ErrLocked
+	if l.db != nil {
+		l.db.Close()
+	}
+}
+
+// q is query in this ledger's SQL: its tables in their schema, and PostgreSQL's $n for ?.
+func (l *Ledger) q(query string) string {
+	query = strings.ReplaceAll(query, "{s}", l.schema)
+	if !l.pg {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range query {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
 		}
-		return nil, fmt.Errorf("ledger %s: %w", path, err)
+		b.WriteRune(c)
 	}
-	return f, nil
+	return b.String()
 }
 
-// inspect reads, read-only, what the file at path is: a SQLite database holding a ledger (its
-// schema version, refused when newer), an empty database (version 0), or something else.
-func inspect(path string) (int, error) {
-	head := make([]byte, len(sqliteHeader))
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	if n == 0 {
-		return 0, nil
-	}
-	if !bytes.Equal(head[:n], sqliteHeader) {
-		return 0, fmt.Errorf("%w: not even a SQLite database (a CSV or a workbook?)", ErrNotLedger)
-	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
-	if err != nil {
-		return 0, err
-	}
-	defer db.Close()
-	var tables int
-	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&tables); err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrNotLedger, err)
-	}
-	if tables == 0 {
-		return 0, nil
-	}
-	var ours int
-	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'vxrecon_version'`).Scan(&ours); err != nil || ours == 0 {
-		return 0, fmt.Errorf("%w: a SQLite database of other tables", ErrNotLedger)
-	}
-	var v int
-	if err := db.QueryRow(`SELECT max(version) FROM vxrecon_version`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrNotLedger, err)
-	}
-	if v > SchemaVersion {
-		return v, fmt.Errorf("written by a newer vxrecon (schema version %d; this one reads up to %d): upgrade vxrecon", v, SchemaVersion)
-	}
-	return v, nil
-}
-
-// schema is the ledger's schema, version 1.
-const schema = `
-CREATE TABLE IF NOT EXISTS vxrecon_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-	id INTEGER PRIMARY KEY,
-	started TEXT NOT NULL,
-	finished TEXT,
-	night TEXT NOT NULL,
-	input TEXT NOT NULL,
-	input_sha256 TEXT NOT NULL,
-	base_url TEXT NOT NULL,
-	pass INTEGER, fail INTEGER, in_progress INTEGER, not_found INTEGER, error INTEGER,
-	exit_code INTEGER,
-	version TEXT NOT NULL,
-	complete INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS answers (
-	run_id INTEGER NOT NULL REFERENCES runs(id),
-	request_id TEXT NOT NULL,
-	class TEXT NOT NULL,
-	http_status INTEGER,
-	status TEXT, action TEXT, service TEXT, confirmation TEXT, detail TEXT, issues TEXT,
-	journey_duration_s REAL,
-	stops INTEGER,
-	attempts INTEGER,
-	amount REAL,
-	input_lines TEXT,
-	reused INTEGER NOT NULL,
-	pii TEXT NOT NULL,
-	result BLOB -- the whole answer as JSON, for reuse: final answers fetched by this run only
-);
-CREATE INDEX IF NOT EXISTS answers_by_id ON answers(request_id);
-CREATE INDEX IF NOT EXISTS answers_by_run ON answers(run_id);
-`
-
-// open checks the file, then opens it for writing (WAL), creates or migrates the schema and
-// indexes the final answers this run may reuse.
-func (l *Ledger) open() error {
-	v, err := inspect(l.path)
-	if err != nil {
-		return err
-	}
-	dsn := "file:" + l.path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	if l.db, err = sql.Open("sqlite", dsn); err != nil {
-		return err
-	}
-	l.db.SetMaxOpenConns(1)
-	if v < SchemaVersion {
+// prepare creates or migrates the schema, counts the runs and indexes the final answers
+// this run may reuse.
+func (l *Ledger) prepare() error {
+	if l.version < SchemaVersion {
 		if err := l.migrate(); err != nil {
 			return fmt.Errorf("create the schema: %w", err)
 		}
 	}
-	if err := l.db.QueryRow(`SELECT count(*) FROM runs`).Scan(&l.runs); err != nil {
+	if err := l.db.QueryRow(l.q(`SELECT count(*) FROM {s}runs`)).Scan(&l.runs); err != nil {
 		return err
 	}
-	if l.lookup, err = l.db.Prepare(`SELECT result, pii FROM answers WHERE rowid = ?`); err != nil {
+	var err error
+	if l.lookup, err = l.db.Prepare(l.q(`SELECT result, pii FROM {s}answers WHERE id = ?`)); err != nil {
 		return err
 	}
 	return l.index()
@@ -274,33 +178,42 @@ func (l *Ledger) migrate() error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(schema); err != nil {
+	for _, st := range strings.Split(l.ddl, ";") {
+		if strings.TrimSpace(st) == "" {
+			continue
+		}
+		if _, err := tx.Exec(strings.ReplaceAll(st, "{s}", l.schema)); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(l.q(`DELETE FROM {s}vxrecon_version`)); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(`DELETE FROM vxrecon_version; INSERT INTO vxrecon_version (version) VALUES (?)`, SchemaVersion); err != nil {
+	if _, err := tx.Exec(l.q(`INSERT INTO {s}vxrecon_version (version) VALUES (?)`), SchemaVersion); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// index finds the latest final answer of each id against this run's API.
+// index finds the latest final answer of each id against this run's API, fetched by the run
+// that stored it.
 func (l *Ledger) index() error {
 	if l.opt.Refetch {
 		return nil
 	}
-	rows, err := l.db.Query(`SELECT a.request_id, max(a.rowid) FROM answers a JOIN runs r ON r.id = a.run_id
-		WHERE a.class IN ('PASS', 'FAIL') AND a.result IS NOT NULL AND r.base_url = ? GROUP BY a.request_id`, l.opt.API)
+	rows, err := l.db.Query(l.q(`SELECT a.request_id, max(a.id) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
+		WHERE a.class IN ('PASS', 'FAIL') AND a.result IS NOT NULL AND r.base_url = ? GROUP BY a.request_id`), l.opt.API)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		var rowid int64
-		if err := rows.Scan(&id, &rowid); err != nil {
+		var key int64
+		if err := rows.Scan(&id, &key); err != nil {
 			return err
 		}
-		l.final[id] = rowid
+		l.final[id] = key
 	}
 	return rows.Err()
 }
@@ -316,12 +229,9 @@ type Run struct {
 
 // Begin records the run and starts writing answers as they come.
 func (l *Ledger) Begin(r Run) error {
-	res, err := l.db.Exec(`INSERT INTO runs (started, night, input, input_sha256, base_url, version) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.Started.UTC().Format(time.RFC3339Nano), r.Night, r.Input, r.InputSHA256, l.opt.API, r.Version)
+	err := l.db.QueryRow(l.q(`INSERT INTO {s}runs (started, night, input, input_sha256, base_url, version) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		r.Started.UTC().Format(time.RFC3339Nano), r.Night, r.Input, r.InputSHA256, l.opt.API, r.Version).Scan(&l.run)
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", l.path, err)
-	}
-	if l.run, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("ledger %s: %w", l.path, err)
 	}
 	l.wg.Add(1)
@@ -346,16 +256,16 @@ func (l *Ledger) Known() string {
 // Lookup returns the latest final answer recorded for id against this run's API, if there is
 // one this run may reuse: kept with at least the personal detail the run's -pii shows.
 func (l *Ledger) Lookup(id string) (recon.Result, bool) {
-	rowid, ok := l.final[id]
+	key, ok := l.final[id]
 	if !ok {
 		return recon.Result{}, false
 	}
-	if c, ok := l.cache[rowid]; ok {
+	if c, ok := l.cache[key]; ok {
 		return l.reuse(id, c.r, c.ok, c.mode)
 	}
 	var blob []byte
 	var mode string
-	if err := l.lookup.QueryRow(rowid).Scan(&blob, &mode); err != nil {
+	if err := l.lookup.QueryRow(key).Scan(&blob, &mode); err != nil {
 		return recon.Result{}, false
 	}
 	return l.reusable(id, blob, mode)
@@ -394,7 +304,7 @@ func (l *Ledger) Prefetch(ids []string) {
 	for len(rowids) > 0 {
 		chunk := rowids[:min(prefetchSize, len(rowids))]
 		rowids = rowids[len(chunk):]
-		q := `SELECT rowid, result, pii FROM answers WHERE rowid IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`
+		q := l.q(`SELECT id, result, pii FROM {s}answers WHERE id IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`)
 		rows, err := l.db.Query(q, chunk...)
 		if err != nil {
 			return
@@ -558,21 +468,39 @@ func (l *Ledger) write(rows []row) error {
 		return err
 	}
 	defer tx.Rollback()
-	st, err := tx.Prepare(`INSERT INTO answers (run_id, request_id, class, http_status, status, action, service,
-		confirmation, detail, issues, journey_duration_s, stops, attempts, amount, input_lines, reused, pii, result)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, r := range rows {
-		if _, err := st.Exec(l.run, r.id, r.class, r.http, r.status, r.action, r.service, r.confirmation, r.detail,
-			r.issues, r.duration, r.stops, r.attempts, r.amount, r.lines, r.reused, r.pii, r.result); err != nil {
+	const cols = 18
+	for len(rows) > 0 {
+		chunk := rows[:min(insertRows, len(rows))]
+		rows = rows[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO {s}answers (run_id, request_id, class, http_status, status, action, service,
+			confirmation, detail, issues, journey_duration_s, stops, attempts, amount, input_lines, reused, pii, result) VALUES `)
+		args := make([]any, 0, cols*len(chunk))
+		for i, r := range chunk {
+			if i > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?" + strings.Repeat(",?", cols-1) + ")")
+			reused := 0
+			if r.reused {
+				reused = 1
+			}
+			var result any
+			if r.result != nil {
+				result = r.result
+			}
+			args = append(args, l.run, r.id, r.class, r.http, r.status, r.action, r.service, r.confirmation, r.detail,
+				r.issues, r.duration, r.stops, r.attempts, r.amount, r.lines, reused, r.pii, result)
+		}
+		if _, err := tx.Exec(l.q(q.String()), args...); err != nil {
 			return err
 		}
 	}
 	return tx.Commit()
 }
+
+// insertRows is how many rows one INSERT writes (PostgreSQL takes at most 65,535 parameters).
+const insertRows = 500
 
 // Finished is what the ledger records of a run when it ends.
 type Finished struct {
@@ -609,9 +537,13 @@ func (l *Ledger) Finish(f Finished) error {
 		return err
 	}
 	c := f.Counts
-	_, err = l.db.Exec(`UPDATE runs SET finished = ?, pass = ?, fail = ?, in_progress = ?, not_found = ?, error = ?,
-		exit_code = ?, complete = ? WHERE id = ?`, f.At.UTC().Format(time.RFC3339Nano),
-		c[0], c[1], c[2], c[3], c[4], f.ExitCode, f.Complete, l.run)
+	complete := 0
+	if f.Complete {
+		complete = 1
+	}
+	_, err = l.db.Exec(l.q(`UPDATE {s}runs SET finished = ?, pass = ?, fail = ?, in_progress = ?, not_found = ?, error = ?,
+		exit_code = ?, complete = ? WHERE id = ?`), f.At.UTC().Format(time.RFC3339Nano),
+		c[0], c[1], c[2], c[3], c[4], f.ExitCode, complete, l.run)
 	if err != nil {
 		return fmt.Errorf("ledger %s: %w", l.path, err)
 	}
@@ -638,12 +570,16 @@ func (l *Ledger) Close() error {
 		l.mu.Unlock()
 		if l.lookup != nil {
 			l.lookup.Close()
+			l.lookup = nil
+		}
+		if l.unlock != nil {
+			l.unlock()
+			l.unlock = nil
 		}
 		if cerr := l.db.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("ledger %s: %w", l.path, cerr)
 		}
-		files.Unlock(l.lock)
-		l.lock.Close()
+		l.db = nil
 		l.closeErr = err
 	})
 	return l.closeErr
@@ -657,24 +593,21 @@ func (l *Ledger) CheckWrite() error {
 		return fmt.Errorf("ledger %s: %w", l.path, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(`INSERT INTO vxrecon_version (version) VALUES (?)`, SchemaVersion); err != nil {
+	if _, err := tx.Exec(l.q(`INSERT INTO {s}vxrecon_version (version) VALUES (?)`), SchemaVersion); err != nil {
 		return fmt.Errorf("ledger %s: not writable: %w", l.path, err)
 	}
 	return nil
 }
 
-// Latest reads, read-only, the class of each id's latest answer in the ledger at path, and
-// how many runs it holds: what a person would ask the sqlite3 CLI, for tests and tools.
-func Latest(path string) (classes map[string]recon.Class, runs int, err error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+// Latest reads the class of each id's latest answer in the ledger dsn names, and how many
+// runs it holds: what a person would ask the sqlite3 or psql CLI, for tests and tools.
+func Latest(dsn string) (classes map[string]recon.Class, runs int, err error) {
+	l, err := Open(dsn, Options{Refetch: true})
 	if err != nil {
 		return nil, 0, err
 	}
-	defer db.Close()
-	if err := db.QueryRow(`SELECT count(*) FROM runs`).Scan(&runs); err != nil {
-		return nil, 0, err
-	}
-	rows, err := db.Query(`SELECT request_id, class FROM answers ORDER BY rowid`)
+	defer l.Close()
+	rows, err := l.db.Query(l.q(`SELECT request_id, class FROM {s}answers ORDER BY id`))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -687,5 +620,5 @@ func Latest(path string) (classes map[string]recon.Class, runs int, err error) {
 		}
 		classes[id] = recon.Class(class)
 	}
-	return classes, runs, rows.Err()
+	return classes, l.runs, rows.Err()
 }

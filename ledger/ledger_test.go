@@ -8,11 +8,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vxrecon/vxrecon/ledger/ledgertest"
 	"github.com/vxrecon/vxrecon/pii"
 	"github.com/vxrecon/vxrecon/recon"
 )
 
 const api = "https://vx.example"
+
+// backends runs a test on a SQLite file and on a PostgreSQL database of its own: the ledger's
+// behaviour is the same on both.
+func backends(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, filepath.Join(t.TempDir(), "l.db")) })
+	t.Run("postgres", func(t *testing.T) { test(t, ledgertest.Postgres(t)) })
+}
 
 func answer(id string, c recon.Class) *recon.Result {
 	return &recon.Result{ID: id, Class: c, HTTPStatus: 200, Attempts: 2,
@@ -44,8 +52,9 @@ func night(t *testing.T, path string, opt Options, answers ...*recon.Result) *Le
 
 // TestReuse: final answers of an earlier run against the same API are reused, with no more
 // personal detail than they were kept with; non-final ones, another API's and -refetch are not.
-func TestReuse(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "l.db")
+func TestReuse(t *testing.T) { backends(t, testReuse) }
+
+func testReuse(t *testing.T, path string) {
 	night(t, path, Options{API: api, PII: pii.Mask}, answer("a", recon.Pass), answer("b", recon.Fail), answer("c", recon.InProgress)).Close()
 
 	l, err := Open(path, Options{API: api, PII: pii.Mask})
@@ -91,7 +100,10 @@ func TestRefused(t *testing.T) {
 	if b, _ := os.ReadFile(csv); string(b) != "request_id\nabc\n" {
 		t.Errorf("the CSV was changed: %q", b)
 	}
-	path := filepath.Join(dir, "l.db")
+	backends(t, testRefused)
+}
+
+func testRefused(t *testing.T, path string) {
 	l := night(t, path, Options{API: api})
 	if _, err := Open(path, Options{API: api}); !errors.Is(err, ErrLocked) {
 		t.Errorf("a held ledger: %v", err)
@@ -99,7 +111,7 @@ func TestRefused(t *testing.T) {
 	if err := Inspect(path); !errors.Is(err, ErrLocked) {
 		t.Errorf("Inspect of a held ledger: %v", err)
 	}
-	if _, err := l.db.Exec(`UPDATE vxrecon_version SET version = 7`); err != nil {
+	if _, err := l.db.Exec(l.q(`UPDATE {s}vxrecon_version SET version = 7`)); err != nil {
 		t.Fatal(err)
 	}
 	l.Close()
@@ -110,8 +122,10 @@ func TestRefused(t *testing.T) {
 
 // TestBehind: once the ledger cannot be written, Append and Finish say so (the ledger is
 // behind) and the run goes on.
-func TestBehind(t *testing.T) {
-	l, err := Open(filepath.Join(t.TempDir(), "l.db"), Options{API: api})
+func TestBehind(t *testing.T) { backends(t, testBehind) }
+
+func testBehind(t *testing.T, dsn string) {
+	l, err := Open(dsn, Options{API: api})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,4 +143,48 @@ func TestBehind(t *testing.T) {
 		t.Error("Append after the ledger fell behind: no error")
 	}
 	l.Close()
+}
+
+// TestPostgresSchemaNotALedger: a schema vxrecon of other tables is refused and left alone;
+// a database of other tables in other schemas is fine.
+func TestPostgresSchemaNotALedger(t *testing.T) {
+	dsn := ledgertest.Postgres(t)
+	l, err := Open(dsn, Options{API: api}) // a new ledger, so that we have a connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []string{`CREATE TABLE public.invoices (id int)`, `DROP SCHEMA vxrecon CASCADE`,
+		`CREATE SCHEMA vxrecon`, `CREATE TABLE vxrecon.invoices (id int)`} {
+		if _, err := l.db.Exec(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	if _, err := Open(dsn, Options{API: api}); !errors.Is(err, ErrNotLedger) || !strings.Contains(err.Error(), "a schema vxrecon of other tables") {
+		t.Errorf("a schema vxrecon of other tables: %v", err)
+	}
+}
+
+// TestPostgresSecrets: the password never shows in an error, and plain text to a host that is
+// not loopback is refused unless sslmode=disable is written out.
+func TestPostgresSecrets(t *testing.T) {
+	dsn := "postgres://ledger:s3cr3t-pw@127.0.0.1:1/nowhere?sslmode=disable&connect_timeout=2"
+	if _, err := Open(dsn, Options{API: api}); err == nil || strings.Contains(err.Error(), "s3cr3t-pw") {
+		t.Errorf("an unreachable server: %v", err)
+	}
+	if got := Redact(dsn); strings.Contains(got, "s3cr3t-pw") {
+		t.Errorf("Redact: %s", got)
+	}
+	for dsn, ok := range map[string]bool{
+		"postgres://u:p@db.example/x":                 false,
+		"postgres://u:p@db.example/x?sslmode=prefer":  false,
+		"postgres://u:p@db.example/x?sslmode=require": true,
+		"postgres://u:p@db.example/x?sslmode=disable": true,
+		"postgresql://u:p@localhost/x":                true,
+		"postgres://u:p@[::1]:5432/x":                 true,
+	} {
+		if err := checkTLS(dsn); (err == nil) != ok {
+			t.Errorf("%s: %v", Redact(dsn), err)
+		}
+	}
 }
