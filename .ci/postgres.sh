@@ -23,7 +23,10 @@ fi
 chown nobody "$dir"
 chmod 700 "$dir"
 cd "$dir" # nobody must be able to read the working folder
-runuser -u nobody -- "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
+# Logins over TCP need the password (so that the tests can try a wrong one); the unix socket,
+# in DIR, is trusted for the setup below.
+runuser -u nobody -- "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+  -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; exit 1; }
 for try in 1 2 3 4 5; do
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -37,5 +40,7 @@ for try in 1 2 3 4 5; do
   [ "$try" = 5 ] && { echo "postgres: no free port" >&2; exit 1; }
 done
 "$bin/pg_isready" -h 127.0.0.1 -p "$port" -t 30 >/dev/null
-"$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres vxrecon_test
-echo "postgres://postgres@127.0.0.1:$port/vxrecon_test?sslmode=disable"
+password=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
+"$bin/psql" -q -h "$dir" -p "$port" -U postgres -d postgres -c "ALTER USER postgres PASSWORD '$password'" >/dev/null
+"$bin/createdb" -h "$dir" -p "$port" -U postgres vxrecon_test
+echo "postgres://postgres:$password@127.0.0.1:$port/vxrecon_test?sslmode=disable"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vxrecon/vxrecon/ledger"
+	"github.com/vxrecon/vxrecon/ledger/ledgertest"
 	"github.com/vxrecon/vxrecon/sim"
 )
 
@@ -33,11 +35,15 @@ func nonFinal(n, night int) (count int) {
 // whose answer was not final (counted at the server), the Summary, the summary JSON and the
 // metrics say how many answers were reused, and -refetch asks for every id.
 func TestLedgerThreeNights(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { threeNights(t, filepath.Join(t.TempDir(), "ledger.db")) })
+	t.Run("postgres", func(t *testing.T) { threeNights(t, ledgertest.Postgres(t)) })
+}
+
+func threeNights(t *testing.T, db string) {
 	const n = 600
 	srv := startSim(t, sim.Options{Token: testToken})
 	dir := t.TempDir()
 	in := writeGenericIDs(t, dir, n)
-	db := filepath.Join(dir, "ledger.db")
 	vars := map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_LEDGER": db}
 	night := func(k int, extra ...string) (invocation, runSummary) {
 		srv.SetNight(k)
@@ -347,4 +353,108 @@ func TestJournalAndLedger(t *testing.T) {
 	if err != nil || runs != 2 || len(classes) != n {
 		t.Errorf("the ledger holds %d ids over %d runs (%v), want %d over 2", len(classes), runs, err, n)
 	}
+}
+
+// TestPostgresLedger: on a real PostgreSQL server, a second run at once on the same ledger
+// stops at once (exit 2, naming the database, never the password), a wrong password or a
+// server that cannot be reached is exit 2 before any request with no password in any message,
+// and check verifies the connection, the schema and the right to write.
+func TestPostgresLedger(t *testing.T) {
+	dsn := ledgertest.Postgres(t)
+	srv := startSim(t, sim.Options{Token: testToken, SlowDelay: 3 * time.Second})
+	dir := t.TempDir()
+	in := writeIDs(t, dir, 12, sim.CaseSlow, sim.CasePass)
+	vars := map[string]string{"VXRECON_TOKEN": testToken}
+	args := func(out, ledgerDSN string) []string {
+		return []string{"run", "-input", in, "-out", filepath.Join(dir, out), "-base-url", srv.URL, "-ledger", ledgerDSN}
+	}
+	first := make(chan invocation, 1)
+	go func() { first <- runCLI(t, context.Background(), vars, args("a.xlsx", dsn)...) }()
+	for deadline := time.Now().Add(20 * time.Second); srv.Requests() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first run never started")
+		}
+	}
+	before := srv.Requests()
+	second := runCLI(t, context.Background(), vars, args("b.xlsx", dsn)...)
+	if second.code != exitUsage || !strings.Contains(second.stderr, "in use by another vxrecon run") || !strings.Contains(second.stderr, ledger.Redact(dsn)) {
+		t.Errorf("a second run at once: exit %d, want 2 naming the ledger\n%s", second.code, second.stderr)
+	}
+	if inv := <-first; inv.code != exitOK {
+		t.Fatalf("the first run: exit %d\n%s", inv.code, inv.stderr)
+	}
+	if srv.Requests()-before > 12 {
+		t.Errorf("the second run sent requests")
+	}
+	srv.Reset()
+	for _, bad := range []string{
+		withPassword(t, dsn, "wr0ng-pa55word"),
+		"postgres://ledger:wr0ng-pa55word@127.0.0.1:1/nowhere?sslmode=disable&connect_timeout=2",
+	} {
+		inv := runCLI(t, context.Background(), vars, args("c.xlsx", bad)...)
+		if inv.code != exitUsage || srv.Requests() != 0 || strings.Contains(inv.stderr+inv.stdout, "wr0ng-pa55word") {
+			t.Errorf("%s: exit %d, %d requests; want 2, none, and no password in\n%s", ledger.Redact(bad), inv.code, srv.Requests(), inv.stderr)
+		}
+	}
+	inv := runCLI(t, context.Background(), vars, append([]string{"check"}, args("d.xlsx", dsn)[1:]...)...)
+	if inv.code != exitOK || !strings.Contains(inv.stdout, "schema version 1, writable, 1 runs") {
+		t.Errorf("check: exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+}
+
+// withPassword is dsn with its password replaced.
+func withPassword(t *testing.T, dsn, pw string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), pw)
+	return u.String()
+}
+
+// TestPostgresLost: a server lost mid-run: the run still fetches every id and writes its
+// workbook whole, says the ledger is behind and exits 1; the next run, with the server back,
+// asks for what the ledger did not record and catches up.
+func TestPostgresLost(t *testing.T) {
+	dsn := ledgertest.Postgres(t)
+	srv := startSim(t, sim.Options{Token: testToken, Latency: 10 * time.Millisecond})
+	dir := t.TempDir()
+	const n = 200
+	in := writeIDs(t, dir, n, sim.CasePass, sim.CaseFail)
+	out := filepath.Join(dir, "r.xlsx")
+	args := []string{"run", "-input", in, "-out", out, "-base-url", srv.URL, "-ledger", dsn, "-concurrency", "2"}
+	vars := map[string]string{"VXRECON_TOKEN": testToken}
+	go func() {
+		for srv.Requests() < 50 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		ledgertest.Cut(t, dsn)
+	}()
+	inv := runCLI(t, context.Background(), vars, args...)
+	if inv.code != exitIncomplete || !strings.Contains(inv.stderr, "the ledger is behind") || strings.Contains(inv.stderr, password(dsn)) {
+		t.Fatalf("exit %d, want 1 and the ledger behind, without the password\n%s", inv.code, tail(inv.stderr, 3000))
+	}
+	if rows := byHeader(sheetRows(t, out, "Results")); len(rows) != n {
+		t.Errorf("the workbook has %d results, want %d", len(rows), n)
+	}
+	ledgertest.Restore(t, dsn)
+	srv.Reset()
+	if inv := runCLI(t, context.Background(), vars, args...); inv.code != exitOK {
+		t.Fatalf("the next run: exit %d\n%s", inv.code, tail(inv.stderr, 3000))
+	}
+	if srv.Requests() == 0 || srv.Requests() >= n+n/2 {
+		t.Errorf("the next run sent %d requests: want those the ledger lost, no more", srv.Requests())
+	}
+	classes, _, err := ledger.Latest(dsn)
+	if err != nil || len(classes) != n {
+		t.Errorf("the ledger holds %d ids (%v), want %d", len(classes), err, n)
+	}
+}
+
+// password is the password in dsn.
+func password(dsn string) string {
+	u, _ := url.Parse(dsn)
+	pw, _ := u.User.Password()
+	return pw
 }

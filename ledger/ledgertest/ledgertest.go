@@ -54,3 +54,36 @@ func Postgres(t testing.TB) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// Cut makes the database of dsn unreachable, as a server lost mid-run: no new connection is
+// allowed and the open ones are ended. Restore undoes it.
+func Cut(t testing.TB, dsn string) { allow(t, dsn, false) }
+
+// Restore lets connections to the database of dsn in again.
+func Restore(t testing.TB, dsn string) { allow(t, dsn, true) }
+
+func allow(t testing.TB, dsn string, ok bool) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := u.Path[1:]
+	db, err := sql.Open("pgx", os.Getenv(Env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	flag := "true"
+	if !ok {
+		flag = "false"
+	}
+	if _, err := db.Exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS " + flag); err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		if _, err := db.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
