@@ -9,6 +9,7 @@
 #                     against `vxrecon simulate`: exit 0, the dated workbook, silent on success,
 #                     one line (for cron's mail) and the exit code on failure
 #   cronjob.yaml      parsed with python3-yaml; the keys a safe nightly run needs are asserted
+#   compose.yaml      parsed with python3-yaml: PostgreSQL, the simulator and a run with a ledger
 #   alerts.yml        promtool check rules, and promtool test rules with deploy/alerts_test.yml
 # Installs what it needs when missing; a tool still missing after that fails the check.
 # Run from anywhere: bash .ci/check_deploy.sh
@@ -310,6 +311,8 @@ for name in ("VXRECON_CLIENT_ID", "VXRECON_CLIENT_SECRET"):
     ref = env.get(name, {}).get("valueFrom", {}).get("secretKeyRef", {})
     want(ref.get("name") and ref.get("key"), f"{name} from a secretKeyRef")
 want("VXRECON_TOKEN" not in env or "valueFrom" in env["VXRECON_TOKEN"], "VXRECON_TOKEN only from a Secret")
+ledger_ref = env.get("VXRECON_LEDGER", {}).get("valueFrom", {}).get("secretKeyRef", {})
+want(ledger_ref.get("name") and ledger_ref.get("key"), "VXRECON_LEDGER (a DSN with a password) from a secretKeyRef")
 want(env.get("TMPDIR", {}).get("value") == "/tmp", "env TMPDIR=/tmp")
 want(env.get("TZ", {}).get("value") == spec.get("timeZone"), "env TZ equal to spec.timeZone (it dates the files)")
 vols = {v["name"]: v for v in pod.get("volumes", [])}
@@ -345,6 +348,43 @@ want(not c.get("command"), "no command: the image's entrypoint is vxrecon")
 if errors:
     raise SystemExit(f"{path}:\n  " + "\n  ".join(errors))
 print(f"cronjob: every key present; args {' '.join(args)}")
+PY
+
+# ---- compose: PostgreSQL, the simulator and vxrecon ------------------------------------------------
+echo "== deploy/compose.yaml: parsed and checked"
+/usr/bin/python3 - deploy/compose.yaml <<'PY'
+import re, sys, yaml
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+doc = yaml.safe_load(text)
+errors = []
+def want(cond, msg):
+    if not cond:
+        errors.append(msg)
+svc = doc.get("services", {})
+for name in ("db", "api", "ids", "recon"):
+    want(name in svc, f"service {name}")
+db, recon = svc.get("db", {}), svc.get("recon", {})
+want(str(db.get("image", "")).startswith("docker.io/library/postgres:"), "db: the official postgres image, fully named")
+want("healthcheck" in db, "db: a healthcheck (recon waits for it)")
+env = recon.get("environment", {})
+dsn = str(env.get("VXRECON_LEDGER", ""))
+want(dsn.startswith(("postgres://", "postgresql://")), "recon: VXRECON_LEDGER is a postgres:// DSN")
+want("sslmode=disable" in dsn or "sslmode=verify" in dsn or "sslmode=require" in dsn,
+     "recon: the DSN to a host that is not loopback says its sslmode (vxrecon refuses it otherwise)")
+want(not re.search(r"://[^/@]*:[^/@]*@", dsn), "recon: no password in the DSN (PGPASSWORD from LEDGER_PASSWORD)")
+want(str(env.get("PGPASSWORD", "")).startswith("${LEDGER_PASSWORD"), "recon: PGPASSWORD from ${LEDGER_PASSWORD}")
+want(str(db.get("environment", {}).get("POSTGRES_PASSWORD", "")).startswith("${LEDGER_PASSWORD"), "db: POSTGRES_PASSWORD from ${LEDGER_PASSWORD}")
+dep = recon.get("depends_on", {})
+want(dep.get("db", {}).get("condition") == "service_healthy", "recon waits for a healthy db")
+want(dep.get("ids", {}).get("condition") == "service_completed_successfully", "recon waits for the ids")
+cmd = [str(a) for a in recon.get("command", [])]
+want(cmd[:1] == ["run"] and "-base-url" in cmd and "-allow-http" in cmd, "recon: run against the simulator (-base-url, -allow-http)")
+want(not any("$" in a for a in cmd), "recon: no shell syntax in the command (the image has no shell)")
+want(svc.get("api", {}).get("build", {}).get("dockerfile") == "deploy/Dockerfile", "api: built from deploy/Dockerfile")
+if errors:
+    raise SystemExit(f"{path}:\n  " + "\n  ".join(errors))
+print("compose: PostgreSQL, the simulator, sample ids and a run with the ledger; no password in the file")
 PY
 
 # ---- README ------------------------------------------------------------------------------------------
