@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# bench/ledger.sh [N]: what the ledger costs and saves, from a fresh clone. N ids (default
+# bench/ledger.sh [N] [postgres]: what the ledger costs and saves, from a fresh clone. With
+# "postgres", the same nights also run with a ledger on a PostgreSQL server on loopback
+# (started from Debian's packages by .ci/postgres.sh, stopped at the end). N ids (default
 # 1,000,000), 98 % of them PASS and 2 % IN PROGRESS, against the simulator with 2 % transient
 # 500s (-fault-rate 0.02), -concurrency 32:
 #   1. night 1 without a ledger, then the same night with a new ledger, side by side;
@@ -11,10 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 n=${1:-1000000}
+pg=${2:-}
 [ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 tmp=$(mktemp -d)
 sim=""
-trap '[ -n "$sim" ] && kill $sim 2>/dev/null; rm -rf "$tmp"' EXIT
+pgdir=$(mktemp -d) # its own: the server runs as nobody, who cannot enter $tmp
+trap '[ -n "$sim" ] && kill $sim 2>/dev/null; bash .ci/postgres.sh stop "$pgdir"; rm -rf "$tmp" "$pgdir"' EXIT
 GOFLAGS="${GOFLAGS:-} -buildvcs=false" go build -o "$tmp/vxrecon" .
 
 # 2 % of the ids answer IN PROGRESS (sim-inprogress-…), the rest PASS (sim-pass-…).
@@ -59,6 +63,11 @@ echo "== $n ids, 2 % IN PROGRESS, 2 % transient 500s, -concurrency 32"
 run no-ledger
 run ledger-night1 -ledger "$tmp/ledger.db" -night 2026-11-01
 run ledger-night2 -ledger "$tmp/ledger.db" -night 2026-11-02
+if [ "$pg" = postgres ]; then
+  dsn=$(bash .ci/postgres.sh start "$pgdir")
+  run pg-night1 -ledger "$dsn" -night 2026-11-01
+  run pg-night2 -ledger "$dsn" -night 2026-11-02
+fi
 size=$(du -b "$tmp/ledger.db" | cut -f1)
 answers=$((n + n / 50))
 echo "ledger: $((size / 1048576)) MiB for $answers answers: $((size * 1000000 / answers / 1048576)) MiB per million answers"

@@ -463,34 +463,27 @@ func (l *Ledger) flush() {
 }
 
 func (l *Ledger) write(rows []row) error {
+	if l.pg {
+		return l.copyRows(rows)
+	}
 	tx, err := l.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	const cols = 18
+	cols := len(answerColumns)
 	for len(rows) > 0 {
 		chunk := rows[:min(insertRows, len(rows))]
 		rows = rows[len(chunk):]
 		var q strings.Builder
-		q.WriteString(`INSERT INTO {s}answers (run_id, request_id, class, http_status, status, action, service,
-			confirmation, detail, issues, journey_duration_s, stops, attempts, amount, input_lines, reused, pii, result) VALUES `)
+		q.WriteString(`INSERT INTO {s}answers (` + strings.Join(answerColumns, ", ") + `) VALUES `)
 		args := make([]any, 0, cols*len(chunk))
 		for i, r := range chunk {
 			if i > 0 {
 				q.WriteString(",")
 			}
 			q.WriteString("(?" + strings.Repeat(",?", cols-1) + ")")
-			reused := 0
-			if r.reused {
-				reused = 1
-			}
-			var result any
-			if r.result != nil {
-				result = r.result
-			}
-			args = append(args, l.run, r.id, r.class, r.http, r.status, r.action, r.service, r.confirmation, r.detail,
-				r.issues, r.duration, r.stops, r.attempts, r.amount, r.lines, reused, r.pii, result)
+			args = append(args, l.values(r)...)
 		}
 		if _, err := tx.Exec(l.q(q.String()), args...); err != nil {
 			return err
@@ -498,6 +491,24 @@ func (l *Ledger) write(rows []row) error {
 	}
 	return tx.Commit()
 }
+
+// values is a row as the answers table's columns, in answerColumns order.
+func (l *Ledger) values(r row) []any {
+	reused := 0
+	if r.reused {
+		reused = 1
+	}
+	var result any
+	if r.result != nil {
+		result = r.result
+	}
+	return []any{l.run, r.id, r.class, r.http, r.status, r.action, r.service, r.confirmation, r.detail,
+		r.issues, r.duration, r.stops, r.attempts, r.amount, r.lines, reused, r.pii, result}
+}
+
+// answerColumns are the columns a row fills.
+var answerColumns = []string{"run_id", "request_id", "class", "http_status", "status", "action", "service",
+	"confirmation", "detail", "issues", "journey_duration_s", "stops", "attempts", "amount", "input_lines", "reused", "pii", "result"}
 
 // insertRows is how many rows one INSERT writes (PostgreSQL takes at most 65,535 parameters).
 const insertRows = 500

@@ -180,3 +180,44 @@ func inspectSchema(ctx context.Context, db *sql.DB) (int, error) {
 	}
 	return readVersion(db, pgSchema+".")
 }
+
+// copyRows writes rows with COPY, in one transaction: on PostgreSQL several times faster
+// than INSERT, for the server as for us.
+func (l *Ledger) copyRows(rows []row) error {
+	ctx := context.Background()
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		tx, err := pc.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+			v := l.values(rows[i])
+			if d, ok := v[10].(sql.NullFloat64); ok { // pgx takes pointers for NULL
+				v[10] = nullable(d)
+			}
+			if a, ok := v[13].(sql.NullFloat64); ok {
+				v[13] = nullable(a)
+			}
+			return v, nil
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{pgSchema, "answers"}, answerColumns, src); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+}
+
+// nullable is a NullFloat64 as pgx's COPY takes it: nil, or the number.
+func nullable(f sql.NullFloat64) any {
+	if !f.Valid {
+		return nil
+	}
+	return f.Float64
+}
