@@ -3,7 +3,7 @@ package cli
 import (
 	"io"
 	"os"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -35,20 +35,24 @@ func newLogger(w io.Writer, format, level string, tty bool) zerolog.Logger {
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
 }
 
-// stopOnError passes writes on until one fails (stderr closed: EPIPE), then drops every later
-// one without a word: a log that cannot be written must not stop the job, nor spill
-// "could not write event" messages.
+// stopOnError passes writes on, one at a time (lines logged from several goroutines never
+// interleave, whatever the writer), until one fails (stderr closed: EPIPE); then it drops
+// every later one without a word: a log that cannot be written must not stop the job, nor
+// spill "could not write event" messages.
 type stopOnError struct {
 	w      io.Writer
-	failed atomic.Bool
+	mu     sync.Mutex
+	failed bool
 }
 
 func (s *stopOnError) Write(p []byte) (int, error) {
-	if s.failed.Load() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failed {
 		return len(p), nil
 	}
 	if _, err := s.w.Write(p); err != nil {
-		s.failed.Store(true)
+		s.failed = true
 	}
 	return len(p), nil
 }
