@@ -48,10 +48,13 @@ func Main(version string) int {
 
 // env is what a command receives from the outside world; nothing else reads the process state.
 type env struct {
-	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	// fromEnv are the flags the last parseFlags set from their env vars, so that a value
+	// refused later is named as the person wrote it (VXRECON_PII, not -pii).
+	fromEnv map[string]bool
+	getenv  func(string) string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
 // run is the whole program for the given arguments and outside world (Main gives it the

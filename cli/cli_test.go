@@ -364,6 +364,10 @@ func TestEnvVarsExplainThemselves(t *testing.T) {
 		{"VXRECON_RATE", "fast", `VXRECON_RATE="fast": want a number such as 0.05 (as for -rate)`},
 		{"VXRECON_ALLOW_HTTP", "yes", `VXRECON_ALLOW_HTTP="yes": want true or false (as for -allow-http)`},
 		{"VXRECON_FILE_MODE", "999", `VXRECON_FILE_MODE="999": want an octal mode such as 0600 or 0640 (as for -file-mode)`},
+		// Values refused after parsing are named by the env var too.
+		{"VXRECON_PII", "some", `VXRECON_PII="some": want mask, omit or full`},
+		{"VXRECON_LOG_LEVEL", "loud", `VXRECON_LOG_LEVEL="loud": want one of debug, info, warn, error`},
+		{"VXRECON_DELIMITER", "x", `VXRECON_DELIMITER="x": want , ; | or tab`},
 	} {
 		inv := runCLI(t, context.Background(), map[string]string{"VXRECON_TOKEN": testToken, tc.env: tc.value}, "run", "-input", in, "-out", out)
 		if inv.code != exitUsage || !strings.Contains(inv.stderr, tc.want) {

@@ -153,7 +153,7 @@ func envName(flagName string) string {
 
 // applyEnv sets every flag not given on the command line from its environment variable, so that
 // a flag always wins over its env var.
-func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+func applyEnv(fs *flag.FlagSet, getenv func(string) string, fromEnv map[string]bool) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
@@ -166,6 +166,7 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 		if !ok {
 			return
 		}
+		fromEnv[f.Name] = true
 		if serr := fs.Set(f.Name, v); serr != nil {
 			// The flag's own words, named by the env var: "VXRECON_TIMEOUT=30: want a duration …".
 			hint := valueHint(f)
@@ -245,7 +246,8 @@ func parseFlags(fs *flag.FlagSet, args []string, e *env, useEnv bool) (code int,
 	if !useEnv {
 		return 0, true
 	}
-	if err := applyEnv(fs, e.getenv); err != nil {
+	e.fromEnv = map[string]bool{}
+	if err := applyEnv(fs, e.getenv, e.fromEnv); err != nil {
 		fmt.Fprintf(e.stderr, "vxrecon %s: %v\n", fs.Name(), err)
 		return batch.ExitUsage, false
 	}
@@ -342,4 +344,20 @@ func editDistance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// inEnvWords names, in a message about a flag's value, the env var the value came from when it
+// did: "-pii \"some\": want …" becomes "VXRECON_PII=\"some\": want …".
+func (e *env) inEnvWords(err error) error {
+	msg := err.Error()
+	for name := range e.fromEnv {
+		flagName := "-" + name
+		if rest, ok := strings.CutPrefix(msg, flagName+" "); ok {
+			return errors.New(envName(name) + "=" + rest)
+		}
+		if rest, ok := strings.CutPrefix(msg, flagName+":"); ok {
+			return errors.New(envName(name) + ":" + rest)
+		}
+	}
+	return err
 }

@@ -39,7 +39,7 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 		return code
 	}
 	if err := o.validate(); err != nil {
-		return usageError(e, cmd, err)
+		return usageError(e, cmd, e.inEnvWords(err))
 	}
 	if err := expandDates(&c, time.Now()); err != nil {
 		return usageError(e, cmd, err)
@@ -52,7 +52,7 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 		c.InputName = filepath.Base(c.Input)
 	}
 	if err := c.Validate(); err != nil {
-		return usageError(e, cmd, err)
+		return usageError(e, cmd, e.inEnvWords(err))
 	}
 	in := e.stdin
 	if c.Input != "-" {
