@@ -335,7 +335,9 @@ func decodeAll(cs []*cached) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(cs); i += workers {
-				cs[i].ok = decode(cs[i].blob, &cs[i].r)
+				if cs[i].ok = decode(cs[i].blob, &cs[i].r); cs[i].ok {
+					cs[i].fields = fieldsOf(&cs[i].r)
+				}
 			}
 		}()
 	}
@@ -349,6 +351,7 @@ type cached struct {
 	mode  string
 	r     recon.Result
 	ok    bool
+	fields
 }
 
 // decode reads a stored answer.
@@ -356,13 +359,54 @@ func decode(blob []byte, r *recon.Result) bool {
 	return len(blob) > 0 && json.Unmarshal(blob, r) == nil
 }
 
+// fields are the columns of an answer's row that come from the answer itself.
+type fields struct {
+	status, action, service, confirmation, detail, issues string
+	stops                                                 int
+	duration                                              sql.NullFloat64
+}
+
+// fieldsOf works out the columns of an answer (personal fields play no part in them).
+func fieldsOf(r *recon.Result) fields {
+	var f fields
+	if s := r.Session; s != nil {
+		f.status = s.Status
+		if p := s.Plus; p != nil {
+			f.action, f.confirmation, f.detail = p.Action, string(p.Confirmation), p.Detail
+		}
+	}
+	d := report.Derive(r)
+	f.service, f.issues, f.stops = d.Service, strings.Join(d.Issues, "; "), len(d.Stops)
+	if d.HasDuration {
+		f.duration = sql.NullFloat64{Float64: d.Duration.Seconds(), Valid: true}
+	}
+	return f
+}
+
+// cached is what Prefetch read of a reused answer of id, or nil. Only the goroutine that calls
+// Lookup and Prefetch (the run's dispatcher, which also records reused answers) may ask.
+func (l *Ledger) cached(id string, reused bool) *cached {
+	if !reused {
+		return nil
+	}
+	key, ok := l.final[id]
+	if !ok {
+		return nil
+	}
+	if c := l.cache[key]; c != nil && c.ok {
+		return c
+	}
+	return nil
+}
+
 // row is one answer waiting to be written.
 type row struct {
-	id, class, status, action, service, confirmation, detail, issues, lines, pii string
-	result                                                                       []byte
-	http, stops, attempts                                                        int
-	duration, amount                                                             sql.NullFloat64
-	reused                                                                       bool
+	fields
+	id, class, lines, pii string
+	result                []byte
+	http, attempts        int
+	amount                sql.NullFloat64
+	reused                bool
 }
 
 // Append records the answer of one id of this run, reused or fetched, its personal fields as
@@ -390,25 +434,19 @@ func (l *Ledger) Append(rec *recon.Record, res *recon.Result, reused bool) error
 }
 
 func (l *Ledger) row(rec *recon.Record, res *recon.Result, reused bool) row {
-	kept := *res
-	kept.PII = string(l.opt.PII)
-	kept.Session = l.opt.PII.Session(res.Session)
 	rw := row{id: res.ID, class: string(res.Class), http: res.HTTPStatus, attempts: res.Attempts,
 		reused: reused, pii: string(l.opt.PII)}
-	if res.Class.Final() && !reused {
-		// A reused answer is stored once, by the run that fetched it; Lookup finds that row.
-		rw.result, _ = json.Marshal(&kept)
-	}
-	if s := kept.Session; s != nil {
-		rw.status = s.Status
-		if p := s.Plus; p != nil {
-			rw.action, rw.confirmation, rw.detail = p.Action, string(p.Confirmation), p.Detail
+	if c := l.cached(res.ID, reused); c != nil {
+		rw.fields = c.fields // worked out in Prefetch, on every core
+	} else {
+		kept := *res
+		kept.PII = string(l.opt.PII)
+		kept.Session = l.opt.PII.Session(res.Session)
+		if res.Class.Final() && !reused {
+			// A reused answer is stored once, by the run that fetched it; Lookup finds that row.
+			rw.result, _ = json.Marshal(&kept)
 		}
-	}
-	d := report.Derive(&kept)
-	rw.service, rw.issues, rw.stops = d.Service, strings.Join(d.Issues, "; "), len(d.Stops)
-	if d.HasDuration {
-		rw.duration = sql.NullFloat64{Float64: d.Duration.Seconds(), Valid: true}
+		rw.fields = fieldsOf(&kept)
 	}
 	if rec != nil {
 		lines := rec.Lines()
