@@ -2,13 +2,7 @@
 
 package files
 
-import (
-	"errors"
-	"os"
-)
-
-// ErrLocked is the error of a file another process holds.
-var ErrLocked = errors.New("held by another process")
+import "os"
 
 // Lock is a no-op where there is no flock: one run per file is then the operator's care.
 func Lock(*os.File) error { return nil }

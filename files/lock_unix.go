@@ -8,9 +8,6 @@ import (
 	"syscall"
 )
 
-// ErrLocked is the error of a file another process holds.
-var ErrLocked = errors.New("held by another process")
-
 // Lock takes an exclusive kernel lock (flock) on f without waiting: ErrLocked if another
 // open file holds it. The kernel drops it when the file is closed or the process dies, so a
 // killed run never leaves a stale lock behind.

@@ -69,7 +69,7 @@ var ErrLocked = errors.New("in use by another vxrecon run (one run per journal)"
 
 // ErrNotRegular refuses a journal that is not a regular file (a FIFO, a device, a folder):
 // reading it could block forever or never end.
-var ErrNotRegular = errors.New("not a regular file")
+var ErrNotRegular = files.ErrNotRegular
 
 // MaxLine bounds one line of a journal: a session keeps at most recon.MaxSessionText of
 // text, which JSON escaping can grow about sixfold. A longer line is no answer of ours.
@@ -112,15 +112,8 @@ func Open(path string, opt Options) (*Journal, error) {
 	if perm == 0 {
 		perm = 0o600
 	}
-	if err := checkRegular(path); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, perm)
+	f, err := openLocked(path, os.O_RDWR|os.O_CREATE, perm)
 	if err != nil {
-		return nil, fmt.Errorf("open journal: %w", err)
-	}
-	if err := lockRegular(f, path); err != nil {
-		f.Close()
 		return nil, err
 	}
 	j := &Journal{f: f, mode: opt.PII, api: opt.API, final: make(map[string]int64), done: make(chan struct{})}
@@ -156,22 +149,15 @@ func Open(path string, opt Options) (*Journal, error) {
 // or not one this process may append to (so a run can say so before its first request). A
 // missing file is fine: Open creates it.
 func Check(path string) error {
-	if err := checkRegular(path); err != nil {
-		return err
-	}
 	// Open appends to it: read and write, as Open will.
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := openLocked(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("open journal: %w", err)
-	}
-	defer f.Close()
-	if err := lockRegular(f, path); err != nil {
 		return err
 	}
-	defer files.Unlock(f)
+	defer f.Close()
 	// The first line decides; a journal's lines are bounded (a session keeps at most about
 	// recon.MaxSessionText), so a first line longer than this is not one.
 	first, err := bufio.NewReaderSize(io.LimitReader(f, 4<<20), 64<<10).ReadBytes('\n')
@@ -194,48 +180,21 @@ func Check(path string) error {
 	return nil
 }
 
-// checkRegular refuses, before it is opened, a journal that exists and is not a regular file:
-// opening or reading a FIFO blocks until some other process writes to it.
-func checkRegular(path string) error {
-	fi, err := os.Stat(path)
-	if err != nil || fi.Mode().IsRegular() {
-		return nil // a missing file is created; other errors are reported by the open
-	}
-	return fmt.Errorf("journal %s: %w (%s)", path, ErrNotRegular, kind(fi.Mode()))
-}
-
-// lockRegular checks again, on the opened file, that it is a regular file, and takes the
-// run's lock on it.
-func lockRegular(f *os.File, path string) error {
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("journal %s: %w", path, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("journal %s: %w (%s)", path, ErrNotRegular, kind(fi.Mode()))
-	}
-	if err := files.Lock(f); err != nil {
-		if errors.Is(err, files.ErrLocked) {
-			err = ErrLocked
-		}
-		return fmt.Errorf("journal %s: %w", path, err)
-	}
-	return nil
-}
-
-// kind names the type of a file that is not a regular one.
-func kind(m fs.FileMode) string {
+// openLocked opens the journal and takes the run's lock on it (files.OpenLocked), in the
+// journal's words.
+func openLocked(path string, flag int, perm os.FileMode) (*os.File, error) {
+	f, err := files.OpenLocked(path, flag, perm)
 	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
+	case err == nil:
+		return f, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	case errors.Is(err, files.ErrLocked):
+		err = ErrLocked
+	case !errors.Is(err, files.ErrNotRegular):
+		return nil, fmt.Errorf("open journal: %w", err)
 	}
-	return "mode " + m.String()
+	return nil, fmt.Errorf("journal %s: %w", path, err)
 }
 
 // readLine returns the next line of r, its newline included, or what is left at the end; a

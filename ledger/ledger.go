@@ -57,12 +57,12 @@ type Options struct {
 
 // Ledger is one run's use of a ledger file.
 type Ledger struct {
-	path    string // the file, or the database URL with its password redacted
-	pg      bool   // PostgreSQL, not SQLite
-	schema  string // "vxrecon." on PostgreSQL, "" on SQLite
-	ddl     string // the schema, in this database's SQL
-	version int    // the schema version found, 0 for a new ledger
-	unlock  func() // releases the run's lock (a flock, or an advisory lock)
+	path    string       // the file, or the database URL with its password redacted
+	pg      bool         // PostgreSQL, not SQLite
+	schema  string       // "vxrecon." on PostgreSQL, "" on SQLite
+	ddl     string       // the schema, in this database's SQL
+	version int          // the schema version found, 0 for a new ledger
+	shut    func() error // closes db and lets the run's lock go, in the order the database needs
 	db      *sql.DB
 	opt     Options
 	final   map[string]int64  // id -> key of its latest final answer against opt.API
@@ -123,16 +123,17 @@ func Inspect(dsn string) error {
 }
 
 // release lets go of what Open took, on its way out.
-func (l *Ledger) release() {
+func (l *Ledger) release() error {
 	if l.lookup != nil {
 		l.lookup.Close()
+		l.lookup = nil
 	}
-	if l.unlock != nil {
-		l.unlock()
+	var err error
+	if l.shut != nil {
+		err = l.shut()
+		l.shut = nil
 	}
-	if l.db != nil {
-		l.db.Close()
-	}
+	return err
 }
 
 // q is query in this ledger's SQL: its tables in their schema, and PostgreSQL's $n for ?.
@@ -617,18 +618,9 @@ func (l *Ledger) Close() error {
 		l.mu.Lock()
 		err := l.err
 		l.mu.Unlock()
-		if l.lookup != nil {
-			l.lookup.Close()
-			l.lookup = nil
-		}
-		if l.unlock != nil {
-			l.unlock()
-			l.unlock = nil
-		}
-		if cerr := l.db.Close(); err == nil && cerr != nil {
+		if cerr := l.release(); err == nil && cerr != nil {
 			err = fmt.Errorf("ledger %s: %w", l.path, cerr)
 		}
-		l.db = nil
 		l.closeErr = err
 	})
 	return l.closeErr

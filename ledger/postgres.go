@@ -140,6 +140,7 @@ func (l *Ledger) openPostgres(dsn string) error {
 	cfg.ConnectTimeout = 10 * time.Second
 	l.db = stdlib.OpenDB(*cfg)
 	l.db.SetMaxOpenConns(4)
+	l.shut = l.db.Close
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := l.db.Conn(ctx)
@@ -155,9 +156,11 @@ func (l *Ledger) openPostgres(dsn string) error {
 		conn.Close()
 		return ErrLocked
 	}
-	l.unlock = func() {
+	// The advisory lock on its own connection first, then the pool.
+	l.shut = func() error {
 		conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(pgLockKey))
 		conn.Close()
+		return l.db.Close()
 	}
 	l.version, err = inspectSchema(ctx, l.db)
 	return err

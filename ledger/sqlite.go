@@ -56,11 +56,20 @@ CREATE INDEX IF NOT EXISTS answers_by_run ON answers(run_id)
 // process), then what the file is, checked read-only, and only then the file for writing, in
 // WAL mode with one connection.
 func (l *Ledger) openSQLite(path string) error {
-	lock, err := lockFile(path)
+	lock, err := lockFile(path, os.O_RDWR|os.O_CREATE)
 	if err != nil {
 		return err
 	}
-	l.unlock = func() { files.Unlock(lock); lock.Close() }
+	// SQLite first, then the flock (closing our own descriptor): while SQLite has the file
+	// open, no other run may take it.
+	l.shut = func() error {
+		var err error
+		if l.db != nil {
+			err = l.db.Close()
+		}
+		lock.Close()
+		return err
+	}
 	l.ddl = sqliteDDL
 	if l.version, err = inspectFile(path); err != nil {
 		return err
@@ -73,51 +82,33 @@ func (l *Ledger) openSQLite(path string) error {
 	return nil
 }
 
-// lockFile opens (creating) the ledger file and takes its lock for the run.
-func lockFile(path string) (*os.File, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, files.Bare(err)
-	}
-	if err := files.Lock(f); err != nil {
-		f.Close()
-		if errors.Is(err, files.ErrLocked) {
-			err = ErrLocked
-		}
+// lockFile opens (creating) the ledger file and takes its lock for the run
+// (files.OpenLocked), in the ledger's words.
+func lockFile(path string, flag int) (*os.File, error) {
+	f, err := files.OpenLocked(path, flag, 0o600)
+	switch {
+	case err == nil:
+		return f, nil
+	case errors.Is(err, files.ErrLocked):
+		return nil, ErrLocked
+	case errors.Is(err, files.ErrNotRegular) || errors.Is(err, os.ErrNotExist):
 		return nil, err
 	}
-	return f, nil
+	return nil, files.Bare(err)
 }
 
 // inspectSQLite is Inspect for a file: it takes the lock for a moment and reads what the file
-// is, writing nothing.
+// is, writing nothing. A missing file is fine: Open creates it.
 func inspectSQLite(path string) error {
-	fi, err := os.Stat(path)
+	f, err := lockFile(path, os.O_RDONLY)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
+	if err == nil {
+		_, err = inspectFile(path)
+		f.Close() // the lock goes with it
+	}
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", path, files.Bare(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("ledger %s: not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("ledger %s: %w", path, files.Bare(err))
-	}
-	defer f.Close()
-	if err := files.Lock(f); err != nil {
-		if errors.Is(err, files.ErrLocked) {
-			err = ErrLocked
-		}
-		return fmt.Errorf("ledger %s: %w", path, err)
-	}
-	defer files.Unlock(f)
-	if _, err := inspectFile(path); err != nil {
 		return fmt.Errorf("ledger %s: %w", path, err)
 	}
 	return nil
