@@ -4,7 +4,8 @@
 # user nobody (initdb and postgres refuse root), with its data in DIR (made by the caller with
 # mktemp -d). `start` prints the DSN of an empty database, vxrecon_test, for
 # VXRECON_TEST_POSTGRES; `stop` stops the server. The caller stops it on every exit (one trap).
-# Notes: ../shared/recipes/ledger.md ("PostgreSQL in CI").
+# Traps it avoids: pg_ctl is given -l and </dev/null, or it hands the server the caller's stdout
+# and $(…) waits forever; initdb and postgres refuse to run as root.
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=${2:?a folder}

@@ -99,7 +99,7 @@ func (r *run) finishLedger(out *Outcome) {
 	}
 	st := out.Summary.Facts
 	err := r.history.Finish(ledger.Finished{At: st.Finished, Counts: out.Summary.Counts,
-		ExitCode: worst(out.Status, Done).ExitCode(), Complete: st.Complete && out.Workbook})
+		ExitCode: out.Status.ExitCode(), Complete: st.Complete && out.Workbook})
 	if err != nil {
 		r.log.Error().Err(err).Msg("ledger: the ledger is behind (some answers of this run are not recorded); a rerun will ask for them again")
 		out.Status = worst(out.Status, Incomplete)

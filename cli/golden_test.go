@@ -82,8 +82,8 @@ func dumpJSON(t *testing.T, path string) string {
 }
 
 // TestDemoGolden: the demo's workbook and summary JSON, times and versions left out, are
-// those of testdata/demo.golden, made before the code moved house (issue 25) and updated only
-// for a deliberate change of behaviour (the demo's ledger, issue 26): any other change shows.
+// those of testdata/demo.golden, made before the code moved into cli and batch, and updated
+// only for a deliberate change of behaviour (the demo's ledger): any other change shows.
 // go test -run TestDemoGolden -update-golden . rewrites it.
 func TestDemoGolden(t *testing.T) {
 	dir := t.TempDir()

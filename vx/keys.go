@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/vxrecon/vxrecon/recon"
@@ -113,38 +114,24 @@ func (w *keyWalk) value(ks *keySet, depth int) bool {
 }
 
 func (w *keyWalk) array(ks *keySet, depth int) bool {
-	w.space()
-	if w.i < len(w.b) && w.b[w.i] == ']' {
-		w.i++
+	if w.closes(']') {
 		return true
 	}
 	for {
 		if !w.value(ks, depth) {
 			return false
 		}
-		w.space()
-		if w.i >= len(w.b) {
-			return false
-		}
-		c := w.b[w.i]
-		w.i++
-		switch c {
-		case ']':
-			return true
-		case ',':
-		default:
-			return false
+		if end, ok := w.after(']'); !ok || end {
+			return ok
 		}
 	}
 }
 
 func (w *keyWalk) object(ks *keySet, depth int) bool {
-	var seen []string
-	w.space()
-	if w.i < len(w.b) && w.b[w.i] == '}' {
-		w.i++
+	if w.closes('}') {
 		return true
 	}
+	var seen []string
 	for {
 		w.space()
 		if w.i >= len(w.b) || w.b[w.i] != '"' {
@@ -163,40 +150,56 @@ func (w *keyWalk) object(ks *keySet, depth int) bool {
 			return false
 		}
 		w.i++
-		var child *keySet
-		if ks != nil {
-			switch {
-			case ks.names[string(key)]:
-				if ks.strict[string(key)] {
-					for _, s := range seen {
-						if s == string(key) && w.dup == "" {
-							w.dup = s
-						}
-					}
-					seen = append(seen, string(key))
-				}
-				child = ks.children[string(key)]
-			case ks.folded[strings.ToLower(string(key))]:
-				w.variant = true
-			}
-		}
-		if !w.value(child, depth) {
+		if !w.value(w.judge(ks, key, &seen), depth) {
 			return false
 		}
-		w.space()
-		if w.i >= len(w.b) {
-			return false
-		}
-		c := w.b[w.i]
-		w.i++
-		switch c {
-		case '}':
-			return true
-		case ',':
-		default:
-			return false
+		if end, ok := w.after('}'); !ok || end {
+			return ok
 		}
 	}
+}
+
+// closes consumes close if it comes next (an empty object or array).
+func (w *keyWalk) closes(close byte) bool {
+	w.space()
+	if w.i < len(w.b) && w.b[w.i] == close {
+		w.i++
+		return true
+	}
+	return false
+}
+
+// after reads what follows a member or an element: close (end), or a comma (more); anything
+// else is not JSON (ok false).
+func (w *keyWalk) after(close byte) (end, ok bool) {
+	w.space()
+	if w.i >= len(w.b) {
+		return false, false
+	}
+	c := w.b[w.i]
+	w.i++
+	return c == close, c == close || c == ','
+}
+
+// judge notes what key says in an object of ks (a documented key seen twice where it must
+// appear once, a case variant of one) and returns the keySet of its value, nil if none.
+func (w *keyWalk) judge(ks *keySet, key []byte, seen *[]string) *keySet {
+	switch {
+	case ks == nil:
+		return nil
+	case ks.names[string(key)]: // map lookups by string(key) do not allocate
+		if ks.strict[string(key)] {
+			k := string(key)
+			if slices.Contains(*seen, k) && w.dup == "" {
+				w.dup = k
+			}
+			*seen = append(*seen, k)
+		}
+		return ks.children[string(key)]
+	case ks.folded[strings.ToLower(string(key))]:
+		w.variant = true
+	}
+	return nil
 }
 
 // str reads a string at w.i (its opening quote) and returns its raw text, quotes included,
