@@ -12,7 +12,7 @@ declare -A rank=(
   [batch]=2
   [batch/reorder]=3 [vx]=3 [input]=3 [output]=3 [journal]=3 [ledger]=3 [sim]=3
   [report]=4
-  [files]=5 [pii]=5 [input/bombtest]=5 [ledger/ledgertest]=5
+  [files]=5 [pii]=5 [input/bombtest]=5 [ledger/ledgertest]=5 [vx/vxtest]=5
   [recon]=6
 )
 bad=0

@@ -7,16 +7,17 @@ import (
 	"time"
 
 	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/vx/vxtest"
 )
 
 // BenchmarkFetchAll: 10,000 ids through fetchAll and a real client against a loopback server
 // that answers PASS at once: the fan-out's own cost.
 func BenchmarkFetchAll(b *testing.B) {
-	srv := newServer(b, pass)
+	srv := vxtest.NewServer(b, vxtest.Pass)
 	cfg := clientConfig(srv.URL)
 	cfg.Concurrency = 32
 	c := newClient(b, cfg)
-	ids := makeIDs(10000)
+	ids := vxtest.MakeIDs(10000)
 	b.ReportAllocs()
 	start := time.Now()
 	for b.Loop() {

@@ -3,6 +3,7 @@ package batch
 import (
 	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/vx"
+	"github.com/vxrecon/vxrecon/vx/vxtest"
 
 	"context"
 	"errors"
@@ -22,18 +23,18 @@ import (
 func TestRunConcurrency(t *testing.T) {
 	for _, conc := range []int{1, 4, 16} {
 		t.Run(fmt.Sprint(conc), func(t *testing.T) {
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
 				time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond)
-				id := idOf(r)
+				id := vxtest.IDOf(r)
 				if strings.HasSuffix(id, "7") {
-					writeJSON(w, 404, []byte(body404))
+					vxtest.WriteJSON(w, 404, []byte(vxtest.Body404))
 					return
 				}
-				writeJSON(w, 200, sessionBody(id, []string{"PASS", "FAIL", "REVIEW"}[id[len(id)-1]%3]))
+				vxtest.WriteJSON(w, 200, vxtest.SessionBody(id, []string{"PASS", "FAIL", "REVIEW"}[id[len(id)-1]%3]))
 			})
 			cfg := clientConfig(srv.URL)
 			cfg.Concurrency = conc
-			ids := makeIDs(400)
+			ids := vxtest.MakeIDs(400)
 			res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 			if err != nil {
 				t.Fatalf("Run: %v", err)
@@ -48,13 +49,13 @@ func TestRunConcurrency(t *testing.T) {
 					t.Errorf("%s: %s %s", ids[i], r.Class, r.Err)
 				}
 			}
-			if p := srv.peak.Load(); p > int64(conc) {
+			if p := srv.Peak.Load(); p > int64(conc) {
 				t.Errorf("%d requests in flight, limit %d", p, conc)
 			} else if conc > 1 && p < 2 {
 				t.Errorf("at most %d request in flight: no parallelism", p)
 			}
-			if srv.hits.Load() != int64(len(ids)) {
-				t.Errorf("requests %d, want %d", srv.hits.Load(), len(ids))
+			if srv.Hits.Load() != int64(len(ids)) {
+				t.Errorf("requests %d, want %d", srv.Hits.Load(), len(ids))
 			}
 		})
 	}
@@ -62,9 +63,9 @@ func TestRunConcurrency(t *testing.T) {
 
 // TestRunPrior: known results are emitted as given and not requested.
 func TestRunPrior(t *testing.T) {
-	srv := newServer(t, pass)
+	srv := vxtest.NewServer(t, vxtest.Pass)
 	cfg := clientConfig(srv.URL)
-	ids := makeIDs(50)
+	ids := vxtest.MakeIDs(50)
 	prior := func(i int) (recon.Result, bool) {
 		if i%2 == 0 {
 			return recon.Result{ID: ids[i], Class: recon.Fail, Attempts: 7}, true
@@ -83,15 +84,15 @@ func TestRunPrior(t *testing.T) {
 			t.Errorf("%d: %+v", i, r)
 		}
 	}
-	for _, u := range srv.uris {
+	for _, u := range srv.URIs() {
 		var n int
-		fmt.Sscanf(strings.TrimPrefix(u, resultPath+"id-"), "%d", &n)
+		fmt.Sscanf(strings.TrimPrefix(u, vxtest.ResultPath+"id-"), "%d", &n)
 		if n%2 == 0 {
 			t.Errorf("prior id requested: %s", u)
 		}
 	}
-	if srv.hits.Load() != 25 {
-		t.Errorf("requests %d, want 25", srv.hits.Load())
+	if srv.Hits.Load() != 25 {
+		t.Errorf("requests %d, want 25", srv.Hits.Load())
 	}
 }
 
@@ -100,16 +101,16 @@ func TestRunCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var answered atomic.Int64
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if answered.Load() >= 10 {
 			cancel()
 		}
 		time.Sleep(30 * time.Millisecond)
-		pass(w, r)
+		vxtest.Pass(w, r)
 		answered.Add(1)
 	})
 	cfg := clientConfig(srv.URL)
-	ids := makeIDs(300)
+	ids := vxtest.MakeIDs(300)
 	res, err := collect(t, ctx, newClient(t, cfg), ids, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
@@ -125,7 +126,7 @@ func TestRunCancel(t *testing.T) {
 			t.Errorf("unexpected %+v", r)
 		}
 	}
-	if hits := srv.hits.Load(); int64(pass) != hits || hits > 10+2*int64(cfg.Concurrency)+1 {
+	if hits := srv.Hits.Load(); int64(pass) != hits || hits > 10+2*int64(cfg.Concurrency)+1 {
 		t.Errorf("server saw %d requests, %d passed: in-flight answers lost or too many sent", hits, pass)
 	}
 	if pass+notFetched != len(ids) {
@@ -145,12 +146,12 @@ func TestRunEmpty(t *testing.T) {
 
 // TestRunDeliverError: a failed delivery stops the run; nothing is delivered after it.
 func TestRunDeliverError(t *testing.T) {
-	srv := newServer(t, pass)
+	srv := vxtest.NewServer(t, vxtest.Pass)
 	c := newClient(t, clientConfig(srv.URL))
 	boom := errors.New("disk full")
 	var calls, after atomic.Int64
 	var failed atomic.Bool
-	ids := makeIDs(500)
+	ids := vxtest.MakeIDs(500)
 	err := fetchAll(context.Background(), c, len(ids), func(i int) string { return ids[i] }, nil, func(i int, r *recon.Result) error {
 		calls.Add(1)
 		if failed.Load() {
@@ -170,20 +171,20 @@ func TestRunDeliverError(t *testing.T) {
 	if n := after.Load(); n > int64(c.Workers()) {
 		t.Errorf("%d deliveries after the failure", n)
 	}
-	if h := srv.hits.Load(); h > 6+int64(c.Workers()) {
+	if h := srv.Hits.Load(); h > 6+int64(c.Workers()) {
 		t.Errorf("%d requests sent after the delivery failed", h)
 	}
 }
 
 // TestRunStaticTokenRefused: a 401 stops the run at once.
 func TestRunStaticTokenRefused(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(5 * time.Millisecond)
 		w.WriteHeader(401)
 		fmt.Fprintf(w, `{"message":"bad token %s"}`, r.Header.Get("Authorization"))
 	})
 	cfg := clientConfig(srv.URL)
-	ids := makeIDs(200)
+	ids := vxtest.MakeIDs(200)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 	var ae *vx.AuthError
 	if !errors.As(err, &ae) || ae.Code != 401 {
@@ -203,7 +204,7 @@ func TestRunStaticTokenRefused(t *testing.T) {
 			t.Errorf("unexpected %+v", r)
 		}
 	}
-	if hits := srv.hits.Load(); hits > int64(cfg.Concurrency)+1 || int64(refused) != hits {
+	if hits := srv.Hits.Load(); hits > int64(cfg.Concurrency)+1 || int64(refused) != hits {
 		t.Errorf("server saw %d requests (%d refused), want at most %d", hits, refused, cfg.Concurrency+1)
 	}
 	if refused+notFetched != len(ids) {
@@ -213,13 +214,13 @@ func TestRunStaticTokenRefused(t *testing.T) {
 
 // TestRunBreaker: an API that always fails trips the breaker after Threshold results.
 func TestRunBreaker(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(2 * time.Millisecond)
-		writeJSON(w, 503, []byte(`{"message":"SERVICE UNAVAILABLE"}`))
+		vxtest.WriteJSON(w, 503, []byte(`{"message":"SERVICE UNAVAILABLE"}`))
 	})
 	cfg := clientConfig(srv.URL)
 	cfg.Retries, cfg.BreakerThreshold, cfg.Concurrency = 0, 5, 2
-	ids := makeIDs(100)
+	ids := vxtest.MakeIDs(100)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 	if !errors.Is(err, vx.ErrAPIUnavailable) {
 		t.Fatalf("Run = %v, want vx.ErrAPIUnavailable", err)
@@ -235,7 +236,7 @@ func TestRunBreaker(t *testing.T) {
 			t.Errorf("unexpected %+v", r)
 		}
 	}
-	if hits := srv.hits.Load(); hits < 5 || hits > 5+int64(cfg.Concurrency) {
+	if hits := srv.Hits.Load(); hits < 5 || hits > 5+int64(cfg.Concurrency) {
 		t.Errorf("server saw %d requests, want 5 plus those in flight", hits)
 	}
 	if failed+notFetched != len(ids) {
@@ -246,17 +247,17 @@ func TestRunBreaker(t *testing.T) {
 // TestRunBreakerResets: failures that are not in a row never trip it.
 func TestRunBreakerResets(t *testing.T) {
 	var n atomic.Int64
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
 		switch n.Add(1) % 3 {
 		case 0:
-			writeJSON(w, 404, []byte(body404))
+			vxtest.WriteJSON(w, 404, []byte(vxtest.Body404))
 		default:
 			w.WriteHeader(503)
 		}
 	})
 	cfg := clientConfig(srv.URL)
 	cfg.Retries, cfg.BreakerThreshold, cfg.Concurrency = 0, 3, 1
-	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(60), nil)
+	res, err := collect(t, context.Background(), newClient(t, cfg), vxtest.MakeIDs(60), nil)
 	if err != nil {
 		t.Fatalf("Run = %v", err)
 	}
@@ -269,11 +270,11 @@ func TestRunBreakerResets(t *testing.T) {
 
 func TestRunRate(t *testing.T) {
 	t.Parallel() // it mostly waits
-	srv := newServer(t, pass)
+	srv := vxtest.NewServer(t, vxtest.Pass)
 	cfg := clientConfig(srv.URL)
 	cfg.Rate, cfg.Concurrency = 50, 8
 	start := time.Now()
-	if _, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(40), nil); err != nil {
+	if _, err := collect(t, context.Background(), newClient(t, cfg), vxtest.MakeIDs(40), nil); err != nil {
 		t.Fatal(err)
 	}
 	// 40 requests at 50/s with a burst of 1: 39 gaps of 20 ms.
@@ -285,11 +286,11 @@ func TestRunRate(t *testing.T) {
 // TestRunRetriesShareTheRate: retries wait for the limiter too.
 func TestRunRetriesShareTheRate(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, steps(status(503, ""), status(503, ""), status(503, ""), pass))
+	srv := vxtest.NewServer(t, vxtest.Steps(vxtest.Status(503, ""), vxtest.Status(503, ""), vxtest.Status(503, ""), vxtest.Pass))
 	cfg := clientConfig(srv.URL)
 	cfg.Rate, cfg.Retries = 20, 5
 	start := time.Now()
-	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(2), nil)
+	res, err := collect(t, context.Background(), newClient(t, cfg), vxtest.MakeIDs(2), nil)
 	if err != nil || res[0].Class != recon.Pass || res[1].Class != recon.Pass {
 		t.Fatalf("Run = %v, %+v", err, res)
 	}
@@ -302,10 +303,10 @@ func TestRunRetriesShareTheRate(t *testing.T) {
 // TestRunConcurrentResultsAreComplete checks under -race that the deliveries see whole
 // results and each index once, with many workers.
 func TestRunConcurrentResultsAreComplete(t *testing.T) {
-	srv := newServer(t, pass)
+	srv := vxtest.NewServer(t, vxtest.Pass)
 	cfg := clientConfig(srv.URL)
 	cfg.Concurrency = 32
-	ids := makeIDs(1000)
+	ids := vxtest.MakeIDs(1000)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -320,17 +321,17 @@ func TestRunConcurrentResultsAreComplete(t *testing.T) {
 // TestRunNoHeadOfLineBlocking: an id whose answer hangs until its attempts time out does not
 // hold up the others: every other id is delivered before it, with only one slot fewer.
 func TestRunNoHeadOfLineBlocking(t *testing.T) {
-	var srv *apiServer
-	srv = newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if idOf(r) == "id-00000" {
-			hang(&srv)(w, r)
+	var srv *vxtest.Server
+	srv = vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if vxtest.IDOf(r) == "id-00000" {
+			vxtest.Hang(&srv)(w, r)
 			return
 		}
-		pass(w, r)
+		vxtest.Pass(w, r)
 	})
 	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.Retries, cfg.Timeout = 2, 1, 3*time.Second
-	ids := makeIDs(200)
+	ids := vxtest.MakeIDs(200)
 	var mu sync.Mutex
 	var order []int
 	err := fetchAll(context.Background(), newClient(t, cfg), len(ids), func(i int) string { return ids[i] }, nil,
@@ -354,24 +355,24 @@ func TestRunBackoffNotInFlight(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string
 	var first atomic.Bool
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
-		seen = append(seen, idOf(r))
+		seen = append(seen, vxtest.IDOf(r))
 		mu.Unlock()
-		if idOf(r) == "id-00000" && first.CompareAndSwap(false, true) {
+		if vxtest.IDOf(r) == "id-00000" && first.CompareAndSwap(false, true) {
 			w.Header().Set("Retry-After", "1") // a 500: the wait is this id's own, no pause
-			writeJSON(w, 500, []byte(`{"message":"INTERNAL SERVER ERROR"}`))
+			vxtest.WriteJSON(w, 500, []byte(`{"message":"INTERNAL SERVER ERROR"}`))
 			return
 		}
-		pass(w, r)
+		vxtest.Pass(w, r)
 	})
 	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.RetryAfterMax = 1, 5*time.Second
-	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(20), nil)
+	res, err := collect(t, context.Background(), newClient(t, cfg), vxtest.MakeIDs(20), nil)
 	if err != nil || res[0].Class != recon.Pass || res[0].Attempts != 2 {
 		t.Fatalf("Run = %v, first result %+v", err, res[0])
 	}
-	if p := srv.peak.Load(); p != 1 {
+	if p := srv.Peak.Load(); p != 1 {
 		t.Errorf("%d requests in flight, limit 1", p)
 	}
 	a, b := slices.Index(seen, "id-00000"), -1
@@ -391,7 +392,7 @@ func TestRunSharedPause(t *testing.T) {
 	var mu sync.Mutex
 	var limitedAt time.Time
 	var after []time.Duration // how long after the 429 each later request arrived
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		if !limitedAt.IsZero() {
 			after = append(after, time.Since(limitedAt))
@@ -403,14 +404,14 @@ func TestRunSharedPause(t *testing.T) {
 		mu.Unlock()
 		if first {
 			w.Header().Set("Retry-After", "1")
-			writeJSON(w, 429, []byte(`{"message":"TOO MANY REQUESTS"}`))
+			vxtest.WriteJSON(w, 429, []byte(`{"message":"TOO MANY REQUESTS"}`))
 			return
 		}
-		pass(w, r)
+		vxtest.Pass(w, r)
 	})
 	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.RetryAfterMax = 1, 5*time.Second
-	res, err := collect(t, context.Background(), newClient(t, cfg), makeIDs(10), nil)
+	res, err := collect(t, context.Background(), newClient(t, cfg), vxtest.MakeIDs(10), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,24 +431,24 @@ func TestRunSharedPause(t *testing.T) {
 // TestRunRetryBudget: against an API that always fails, retries stop at the budget (a share
 // of the requests plus an allowance) instead of multiplying the load.
 func TestRunRetryBudget(t *testing.T) {
-	srv := newServer(t, status(500, `{"message":"INTERNAL SERVER ERROR"}`))
+	srv := vxtest.NewServer(t, vxtest.Status(500, `{"message":"INTERNAL SERVER ERROR"}`))
 	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.Retries, cfg.BreakerThreshold = 1, 10, -1
 	c := newClient(t, cfg)
-	res, err := collect(t, context.Background(), c, makeIDs(10), nil)
+	res, err := collect(t, context.Background(), c, vxtest.MakeIDs(10), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := c.Stats()
 	allowance := float64(2*cfg.Concurrency + 10)
-	if sent := float64(srv.hits.Load()); float64(st.Retries) > allowance+0.2*sent+1 {
+	if sent := float64(srv.Hits.Load()); float64(st.Retries) > allowance+0.2*sent+1 {
 		t.Errorf("%d retries for %v requests: over the budget", st.Retries, sent)
 	}
 	if st.RetriesDenied == 0 || !strings.HasSuffix(res[9].Err, "retry budget exhausted") {
 		t.Errorf("no retry was denied: %+v, last %q", st, res[9].Err)
 	}
-	if st.Requests["500"] != srv.hits.Load() {
-		t.Errorf("stats %v, server saw %d", st.Requests, srv.hits.Load())
+	if st.Requests["500"] != srv.Hits.Load() {
+		t.Errorf("stats %v, server saw %d", st.Requests, srv.Hits.Load())
 	}
 }
 
@@ -459,7 +460,7 @@ func TestRunStaysUnderTheServerRate(t *testing.T) {
 	var mu sync.Mutex
 	tokens, last := limit, time.Now()
 	var limited atomic.Int64
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := vxtest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		now := time.Now()
 		tokens = min(limit, tokens+now.Sub(last).Seconds()*limit)
@@ -472,14 +473,14 @@ func TestRunStaysUnderTheServerRate(t *testing.T) {
 		if !ok {
 			limited.Add(1)
 			w.Header().Set("Retry-After", "1")
-			writeJSON(w, 429, []byte(`{"message":"TOO MANY REQUESTS"}`))
+			vxtest.WriteJSON(w, 429, []byte(`{"message":"TOO MANY REQUESTS"}`))
 			return
 		}
-		pass(w, r)
+		vxtest.Pass(w, r)
 	})
 	cfg := clientConfig(srv.URL)
 	cfg.Concurrency, cfg.RetryAfterMax, cfg.Retries = 16, 5*time.Second, 4
-	ids := makeIDs(1600)
+	ids := vxtest.MakeIDs(1600)
 	res, err := collect(t, context.Background(), newClient(t, cfg), ids, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -489,7 +490,7 @@ func TestRunStaysUnderTheServerRate(t *testing.T) {
 			t.Fatalf("%d: %+v", i, r)
 		}
 	}
-	if share := float64(limited.Load()) / float64(srv.hits.Load()); share > 0.05 {
-		t.Errorf("%d of %d requests answered 429 (%.1f %%), want at most 5 %%", limited.Load(), srv.hits.Load(), 100*share)
+	if share := float64(limited.Load()) / float64(srv.Hits.Load()); share > 0.05 {
+		t.Errorf("%d of %d requests answered 429 (%.1f %%), want at most 5 %%", limited.Load(), srv.Hits.Load(), 100*share)
 	}
 }

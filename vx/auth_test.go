@@ -195,8 +195,8 @@ func TestOAuthBadSecret(t *testing.T) {
 			t.Errorf("%+v", r)
 		}
 	}
-	if srv.hits.Load() != 0 {
-		t.Errorf("API asked %d times without a token", srv.hits.Load())
+	if srv.Hits.Load() != 0 {
+		t.Errorf("API asked %d times without a token", srv.Hits.Load())
 	}
 	refused := 0
 	for _, r := range res {

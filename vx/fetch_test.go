@@ -2,6 +2,7 @@ package vx
 
 import (
 	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/vx/vxtest"
 
 	"context"
 	"errors"
@@ -15,20 +16,11 @@ import (
 	"time"
 )
 
-// steps answers the n-th request (from 0) with steps[n], repeating the last step.
-func steps(s ...http.HandlerFunc) http.HandlerFunc {
-	var n atomic.Int64
-	return func(w http.ResponseWriter, r *http.Request) {
-		i := min(int(n.Add(1))-1, len(s)-1)
-		s[i](w, r)
-	}
-}
-
-func status(code int, body string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, code, []byte(body))
-	}
-}
+var (
+	steps  = vxtest.Steps
+	status = vxtest.Status
+	hang   = vxtest.Hang
+)
 
 func session(st string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -37,16 +29,6 @@ func session(st string) http.HandlerFunc {
 }
 
 func raw(body string) http.HandlerFunc { return status(200, body) }
-
-// hang waits until the client gives up (or the test ends).
-func hang(s **apiServer) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-(*s).done:
-		}
-	}
-}
 
 // hijack writes text on the raw connection and closes it.
 func hijack(text string) http.HandlerFunc {
@@ -62,9 +44,9 @@ func hijack(text string) http.HandlerFunc {
 }
 
 const (
-	body500 = `{"message":"INTERNAL SERVER ERROR","detail":"An unexpected error occurred while processing your request."}`
-	body202 = `{"message":"IN PROGRESS","detail":"Session result not found, but user started the process."}`
-	body404 = `{"message":"NOT FOUND","detail":"Session result not found, user did not start the process or your request_id is invalid."}`
+	body500 = vxtest.Body500
+	body202 = vxtest.Body202
+	body404 = vxtest.Body404
 )
 
 func TestFetchClassification(t *testing.T) {
@@ -197,8 +179,8 @@ func TestFetchClassification(t *testing.T) {
 			if tt.maxWall > 0 && wall > tt.maxWall {
 				t.Errorf("took %v, want at most %v", wall, tt.maxWall)
 			}
-			if tt.serverHit > 0 && srv.hits.Load() != tt.serverHit {
-				t.Errorf("server saw %d requests, want %d", srv.hits.Load(), tt.serverHit)
+			if tt.serverHit > 0 && srv.Hits.Load() != tt.serverHit {
+				t.Errorf("server saw %d requests, want %d", srv.Hits.Load(), tt.serverHit)
 			}
 			noSecret(t, "Err", r.Err)
 		})
@@ -330,10 +312,10 @@ func TestRequestShape(t *testing.T) {
 			if r.Class != recon.NotFound {
 				t.Fatalf("got %+v", r)
 			}
-			if len(srv.uris) != 1 || srv.uris[0] != tt.uri {
-				t.Fatalf("server saw %q, want %q", srv.uris, tt.uri)
+			if len(srv.URIs()) != 1 || srv.URIs()[0] != tt.uri {
+				t.Fatalf("server saw %q, want %q", srv.URIs(), tt.uri)
 			}
-			h := srv.hdrs[0]
+			h := srv.Headers()[0]
 			for k, want := range map[string]string{
 				"Authorization": "Bearer " + testToken,
 				"Accept":        "application/json",
@@ -357,8 +339,8 @@ func TestFetchCancelled(t *testing.T) {
 	if r.Class != recon.Error || r.Err != "not fetched: interrupted" || r.Attempts != 0 {
 		t.Errorf("got %+v", r)
 	}
-	if srv.hits.Load() != 0 {
-		t.Errorf("server saw %d requests", srv.hits.Load())
+	if srv.Hits.Load() != 0 {
+		t.Errorf("server saw %d requests", srv.Hits.Load())
 	}
 }
 
@@ -374,8 +356,8 @@ func TestFetchCancelledDuringBackoff(t *testing.T) {
 	if r.Err != "http 503, retries stopped" || r.Attempts != 1 || r.HTTPStatus != 503 {
 		t.Errorf("got %+v", r)
 	}
-	if srv.hits.Load() != 1 || time.Since(start) > 5*time.Second {
-		t.Errorf("server saw %d requests in %v", srv.hits.Load(), time.Since(start))
+	if srv.Hits.Load() != 1 || time.Since(start) > 5*time.Second {
+		t.Errorf("server saw %d requests in %v", srv.Hits.Load(), time.Since(start))
 	}
 }
 

@@ -2,15 +2,10 @@ package vx
 
 import (
 	"github.com/vxrecon/vxrecon/recon"
+	"github.com/vxrecon/vxrecon/vx/vxtest"
 
 	"context"
-	"encoding/json"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,52 +15,17 @@ import (
 // testToken is the static bearer token of the tests; every error text is checked for it.
 const testToken = "test-token-7f3a9c"
 
-// apiServer is a real HTTP server standing in for the VX API. It counts requests and the
-// most that were in flight at once, and remembers each request URI.
-type apiServer struct {
-	*httptest.Server
-	hits      atomic.Int64
-	cur, peak atomic.Int64
-	done      chan struct{} // closed at cleanup: releases handlers that wait forever
+// The server side of the tests, shared with batch's: package vxtest.
+type apiServer = vxtest.Server
 
-	mu   sync.Mutex
-	uris []string
-	hdrs []http.Header
-}
-
-// newServer starts h behind the counting wrapper; it is closed when the test ends.
-func newServer(t testing.TB, h http.HandlerFunc) *apiServer {
-	t.Helper()
-	s := &apiServer{done: make(chan struct{})}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/oauth/") {
-			h(w, r)
-			return
-		}
-		s.hits.Add(1)
-		n := s.cur.Add(1)
-		defer s.cur.Add(-1)
-		for {
-			p := s.peak.Load()
-			if n <= p || s.peak.CompareAndSwap(p, n) {
-				break
-			}
-		}
-		s.mu.Lock()
-		s.uris = append(s.uris, r.RequestURI)
-		s.hdrs = append(s.hdrs, r.Header.Clone())
-		s.mu.Unlock()
-		h(w, r)
-	}))
-	t.Cleanup(s.Close)
-	t.Cleanup(func() { close(s.done) })
-	return s
-}
-
-// idOf is the id a request asks for.
-func idOf(r *http.Request) string {
-	return strings.TrimPrefix(r.URL.Path, resultPath)
-}
+var (
+	newServer   = vxtest.NewServer
+	idOf        = vxtest.IDOf
+	sessionBody = vxtest.SessionBody
+	writeJSON   = vxtest.WriteJSON
+	pass        = vxtest.Pass
+	makeIDs     = vxtest.MakeIDs
+)
 
 // testConfig is a fast configuration for a test server: short backoffs, a short timeout.
 func testConfig(base string) Config {
@@ -88,47 +48,6 @@ func newClient(t testing.TB, cfg Config) *Client {
 		t.Fatalf("New: %v", err)
 	}
 	return c
-}
-
-// sessionBody is a documented 200 body for id with the given status.
-func sessionBody(id, status string) []byte {
-	b, err := json.Marshal(map[string]any{
-		"fn": "Jane", "ln": "Doe", "addr": "", "dob": "19900101",
-		"email": "jane@example.com", "phone": "555-555-0100", "reference": "ref-1",
-		"status": status, "request_id": id,
-		"additionalData": map[string]string{"customKey": "customValue"},
-		"dcams_plus": map[string]any{
-			"document_data": map[string]any{}, "api_processing_error": false,
-			"service": "PhoneMatch5.0.Smart2FA.SMS", "confirmation": 180603431,
-			"action": status, "detail": "ALL CHECKS PASSED",
-			"issues": []string{"OUT-OF-BAND SUCCESSFUL"},
-		},
-		"storage": map[string]any{"success": nil},
-		"journey": map[string]any{
-			"stops": []map[string]string{
-				{"timestamp": "2024-08-19 20:56:25.223174", "type": "NEW REGISTRATION"},
-				{"timestamp": "2024-08-19 20:56:57.448256", "type": "Data Service",
-					"source": "PhoneMatch5.0.Smart2FA.SMS", "status": status, "action": status},
-			},
-			"duration": "00h 00m 32s",
-		},
-		"documents": nil,
-	})
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-func writeJSON(w http.ResponseWriter, code int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	w.Write(body)
-}
-
-// pass answers every id with a PASS session.
-func pass(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, 200, sessionBody(idOf(r), "PASS"))
 }
 
 // noSecret fails the test if s holds any of the test credentials.
@@ -191,13 +110,4 @@ func collect(t testing.TB, ctx context.Context, c *Client, ids []string, prior f
 		}
 	}
 	return out, err
-}
-
-// makeIDs is n distinct ids.
-func makeIDs(n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("id-%05d", i)
-	}
-	return ids
 }
