@@ -3,6 +3,10 @@ package batch
 import (
 	"context"
 	"fmt"
+	"hash/crc32"
+	"net/http"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,9 +15,19 @@ import (
 )
 
 // BenchmarkFetchAll: 10,000 ids through fetchAll and a real client against a loopback server
-// that answers PASS at once: the fan-out's own cost.
+// that answers PASS at once, but, as the real API does, fails 2 % of the requests once with a
+// 500 (an id's first attempt in each round): the fan-out's own cost, retries included.
 func BenchmarkFetchAll(b *testing.B) {
-	srv := vxtest.NewServer(b, vxtest.Pass)
+	var attempts sync.Map // id -> *atomic.Int64
+	srv := vxtest.NewServer(b, func(w http.ResponseWriter, r *http.Request) {
+		id := vxtest.IDOf(r)
+		n, _ := attempts.LoadOrStore(id, new(atomic.Int64))
+		if crc32.ChecksumIEEE([]byte(id))%50 == 7 && n.(*atomic.Int64).Add(1)%2 == 1 {
+			vxtest.WriteJSON(w, 500, []byte(vxtest.Body500))
+			return
+		}
+		vxtest.Pass(w, r)
+	})
 	cfg := clientConfig(srv.URL)
 	cfg.Concurrency = 32
 	c := newClient(b, cfg)
