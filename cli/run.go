@@ -46,6 +46,10 @@ func runOrCheck(ctx context.Context, cmd string, args []string, e *env) int {
 	}
 	waiting := func(msg string) { fmt.Fprintf(e.stderr, "vxrecon %s: %s\n", cmd, msg) }
 	credErr := readCredentials(ctx, e.getenv, o.TokenFile, &c, waiting)
+	if credErr != nil && ctx.Err() != nil { // interrupted while a pipe kept us waiting for the token
+		fmt.Fprintf(e.stderr, "vxrecon %s: %v\n", cmd, credErr)
+		return batch.ExitIncomplete
+	}
 	c.Version, _, _ = buildVersion()
 	c.InputName = "stdin"
 	if c.Input != "-" && c.Input != "" {
