@@ -68,6 +68,7 @@ type Ledger struct {
 	final   map[string]int64  // id -> key of its latest final answer against opt.API
 	cache   map[int64]*cached // the answers Prefetch read, by key
 	lookup  *sql.Stmt         // one stored answer by rowid
+	inserts map[int]*sql.Stmt // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
 	runs    int               // runs recorded before this one
 	run     int64             // this run's id, from Begin
 
@@ -128,6 +129,10 @@ func (l *Ledger) release() error {
 		l.lookup.Close()
 		l.lookup = nil
 	}
+	for _, stmt := range l.inserts {
+		stmt.Close()
+	}
+	l.inserts = nil
 	var err error
 	if l.shut != nil {
 		err = l.shut()
@@ -505,30 +510,55 @@ func (l *Ledger) write(rows []row) error {
 	if l.pg {
 		return l.copyRows(rows)
 	}
+	// Prepared before the transaction takes the one connection (a Prepare then would wait for
+	// it for ever).
+	many, err := l.insert(insertRows)
+	if err != nil {
+		return err
+	}
+	one, err := l.insert(1)
+	if err != nil {
+		return err
+	}
 	tx, err := l.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	cols := len(answerColumns)
 	for len(rows) > 0 {
-		chunk := rows[:min(insertRows, len(rows))]
-		rows = rows[len(chunk):]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO {s}answers (` + strings.Join(answerColumns, ", ") + `) VALUES `)
-		args := make([]any, 0, cols*len(chunk))
-		for i, r := range chunk {
-			if i > 0 {
-				q.WriteString(",")
-			}
-			q.WriteString("(?" + strings.Repeat(",?", cols-1) + ")")
+		n, stmt := insertRows, many
+		if len(rows) < n {
+			n, stmt = 1, one // the rest one by one: each size of INSERT is a statement to parse
+		}
+		args := make([]any, 0, len(answerColumns)*n)
+		for _, r := range rows[:n] {
 			args = append(args, l.values(r)...)
 		}
-		if _, err := tx.Exec(l.q(q.String()), args...); err != nil {
+		if _, err := tx.Stmt(stmt).Exec(args...); err != nil {
 			return err
 		}
+		rows = rows[n:]
 	}
 	return tx.Commit()
+}
+
+// insert is the prepared INSERT of n rows into answers: parsing the SQL of 500 rows cost as
+// much as running it.
+func (l *Ledger) insert(n int) (*sql.Stmt, error) {
+	if stmt := l.inserts[n]; stmt != nil {
+		return stmt, nil
+	}
+	row := "(?" + strings.Repeat(",?", len(answerColumns)-1) + ")"
+	q := `INSERT INTO {s}answers (` + strings.Join(answerColumns, ", ") + `) VALUES ` + row + strings.Repeat(","+row, n-1)
+	stmt, err := l.db.Prepare(l.q(q))
+	if err != nil {
+		return nil, err
+	}
+	if l.inserts == nil {
+		l.inserts = map[int]*sql.Stmt{}
+	}
+	l.inserts[n] = stmt
+	return stmt, nil
 }
 
 // values is a row as the answers table's columns, in answerColumns order.
@@ -549,7 +579,7 @@ func (l *Ledger) values(r row) []any {
 var answerColumns = []string{"run_id", "request_id", "class", "http_status", "status", "action", "service",
 	"confirmation", "detail", "issues", "journey_duration_s", "stops", "attempts", "amount", "input_lines", "reused", "pii", "result"}
 
-// insertRows is how many rows one INSERT writes (PostgreSQL takes at most 65,535 parameters).
+// insertRows is how many rows one INSERT writes (SQLite takes at most 32,766 parameters).
 const insertRows = 500
 
 // Finished is what the ledger records of a run when it ends.

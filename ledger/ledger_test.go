@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,5 +187,33 @@ func TestPostgresSecrets(t *testing.T) {
 		if err := checkTLS(dsn); (err == nil) != ok {
 			t.Errorf("%s: %v", Redact(dsn), err)
 		}
+	}
+}
+
+// TestManyRows: a flush of more rows than one INSERT takes (full INSERTs, then the rest one by
+// one) records every answer once, and each is found again.
+func TestManyRows(t *testing.T) { backends(t, testManyRows) }
+
+func testManyRows(t *testing.T, dsn string) {
+	const n = 2*insertRows + 7
+	var answers []*recon.Result
+	for i := range n {
+		answers = append(answers, answer(fmt.Sprintf("id-%04d", i), recon.Pass))
+	}
+	night(t, dsn, Options{API: api, PII: pii.Mask}, answers...).Close()
+	classes, runs, err := Latest(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(classes) != n || runs != 1 || classes["id-1006"] != recon.Pass {
+		t.Fatalf("Latest: %d ids, %d runs, id-1006 %q; want %d, 1, PASS", len(classes), runs, classes["id-1006"], n)
+	}
+	l, err := Open(dsn, Options{API: api, PII: pii.Mask})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if l.Reusable() != n {
+		t.Fatalf("reusable %d, want %d", l.Reusable(), n)
 	}
 }
