@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -192,6 +193,11 @@ type run struct {
 	changes *report.Changes // the Changes sheet's, with -previous
 	journal *journal.Journal
 	history *ledger.Ledger // the ledger of every run, with -ledger
+	night   string         // with -ledger: the night the run counts as, fixed at its start
+	today   int32          // the same, as days since 1970
+	first   []int32        // with -ledger: the day (since 1970) each id was first recorded
+	aging   report.Aging   // with -ledger: the open ids by age
+	nights  []report.Night // with -ledger: the trend's earlier nights, oldest first
 	known   []Known        // answers known before the run: the journal, then the ledger
 	sha256  string         // the input's, for the ledger
 	wb      *output.Workbook
@@ -318,18 +324,48 @@ func (r *run) openLedger() error {
 		return nil
 	}
 	opened := time.Now()
+	r.night = c.night()
+	r.today = dayOf(r.night)
 	l, err := ledger.Open(c.Ledger, ledger.Options{API: c.api(), PII: c.PII, Refetch: c.Refetch})
 	if err != nil {
 		return err
 	}
-	if err := l.Begin(ledger.Run{Started: r.started, Night: c.night(), Input: c.InputName, InputSHA256: r.sha256, Version: c.Version}); err != nil {
+	if err := l.Begin(ledger.Run{Started: r.started, Night: r.night, Input: c.InputName, InputSHA256: r.sha256, Version: c.Version}); err != nil {
 		l.Close()
 		return err
 	}
 	r.history = l
 	r.known = append(r.known, l)
+	if err := r.readHistory(); err != nil {
+		return err
+	}
 	r.log.Info().Str("ledger", ledger.Redact(c.Ledger)).Int("runs", l.Runs()).Int("reusable", l.Reusable()).Bool("refetch", c.Refetch).
 		Float64("open_s", roundMillis(time.Since(opened))).Msg("ledger")
+	return nil
+}
+
+// trendNights is how many nights the Summary's trend shows, this run's included.
+const trendNights = 30
+
+// readHistory reads what the Summary shows of earlier runs: their nights, for the trend, and
+// without -previous the run to compare with (the ledger's previous finished run).
+func (r *run) readHistory() error {
+	l, night := r.history, r.night
+	nights, err := l.Nights("", night, trendNights)
+	if err != nil {
+		return err
+	}
+	nights = slices.DeleteFunc(nights, func(n report.Night) bool { return n.Night == night }) // this run's counts replace them
+	r.nights = nights[max(len(nights)-(trendNights-1), 0):]
+	if r.c.Previous != "" {
+		return nil
+	}
+	prev, ids, classes, err := l.Previous()
+	if err != nil || prev == "" {
+		return err
+	}
+	r.changes = report.NewChanges(ids, classes)
+	r.log.Info().Str("night", prev).Int("ids", len(ids)).Msg("changes: compared with the ledger's previous run")
 	return nil
 }
 

@@ -33,7 +33,7 @@ func BenchmarkResultPath(b *testing.B) {
 		if res.Class != recon.Pass {
 			b.Fatalf("%s: %s %s", ids[k], res.Class, res.Err)
 		}
-		if err := r.record(&rec, &res); err != nil {
+		if err := r.record(i, &rec, &res); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -65,7 +65,7 @@ func BenchmarkWorkbook20k(b *testing.B) {
 		for i := range n {
 			rec := recon.Record{ID: ids[i], Line: i + 2}
 			res := vx.Classify(ids[i], 200, bodies[i])
-			if err := r.record(&rec, &res); err != nil {
+			if err := r.record(i, &rec, &res); err != nil {
 				b.Fatal(err)
 			}
 		}

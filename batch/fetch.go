@@ -28,6 +28,7 @@ func (r *run) fetch(ctx context.Context) error {
 		InputColumns: b.Columns,
 		Title:        "vxrecon report: " + c.InputName,
 		Created:      r.started,
+		Aging:        r.history != nil,
 	})
 	if err != nil {
 		return fmt.Errorf("%w: %w", errWorkbook, err)
@@ -44,6 +45,9 @@ func (r *run) fetch(ctx context.Context) error {
 
 	n := b.Len()
 	reused := make([]bool, n) // set by the dispatcher before it delivers the same index
+	if r.history != nil {
+		r.first = make([]int32, n) // the same
+	}
 	prior := r.prior(reused)
 	r.log.Info().Str("input", c.InputName).Int("ids", n).Int("rows", b.Rows).
 		Int("duplicates", b.Duplicates).Int("invalid", len(b.Invalid)).
@@ -100,6 +104,9 @@ func (r *run) prior(reused []bool) func(i int) (recon.Result, bool) {
 		if i%prefetchSize == 0 { // prior is called in index order
 			r.prefetch(i)
 		}
+		if r.first != nil {
+			r.first[i] = dayOf(r.history.FirstSeen(r.batch.ID(i)))
+		}
 		for _, k := range r.known {
 			if res, ok := k.Lookup(r.batch.ID(i)); ok {
 				reused[i] = true
@@ -109,6 +116,15 @@ func (r *run) prior(reused []bool) func(i int) (recon.Result, bool) {
 		}
 		return recon.Result{}, false
 	}
+}
+
+// dayOf is a night (YYYY-MM-DD) as days since 1970-01-01, 0 if unreadable.
+func dayOf(night string) int32 {
+	t, err := time.Parse(time.DateOnly, night)
+	if err != nil {
+		return 0
+	}
+	return int32(t.Unix() / 86400)
 }
 
 // prefetchSize is how many ids a source of known answers that can read them together
@@ -160,7 +176,7 @@ func (r *run) write(buf *reorder.Buffer, n int) error {
 			r.log.Warn().Str("id", res.ID).Int("attempts", res.Attempts).Str("reason", res.Err).Msg("error result")
 		}
 		rec := r.batch.Record(i)
-		if err := r.record(&rec, &res); err != nil {
+		if err := r.record(i, &rec, &res); err != nil {
 			return fmt.Errorf("%w: %w", errWorkbook, err)
 		}
 	}
@@ -247,8 +263,15 @@ func (r *run) reusable() int {
 // record is what the job does with one answer once it is in, in input order: derive the
 // journey figures, add them to the running aggregates (and the money and the changes, when
 // the run has them) and write the rows.
-func (r *run) record(rec *recon.Record, res *recon.Result) error {
+func (r *run) record(i int, rec *recon.Record, res *recon.Result) error {
 	d := report.Derive(res)
+	if r.first != nil {
+		d.FirstSeen = time.Unix(int64(r.first[i])*86400, 0).UTC()
+		if !res.Class.Final() {
+			d.NightsOpen = int(max(r.today-r.first[i], 0)) + 1
+		}
+		r.aging.Add(rec, d.NightsOpen)
+	}
 	r.agg.Add(res, &d)
 	if r.ledger != nil {
 		r.ledger.Add(rec, res.Class, d.Service)

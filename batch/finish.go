@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,6 +60,10 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 	if r.changes != nil {
 		cs := r.changes.Result()
 		sum.Changes = &cs
+	}
+	if r.history != nil {
+		sum.Aging = r.aging.Rows()
+		sum.Nights = append(slices.Clip(r.nights), report.Night{Night: r.night, Counts: sum.Counts})
 	}
 	if errs := sum.Count(recon.Error) + sum.Invalid; out.Status == Done && errs > 0 &&
 		float64(errs) > c.MaxErrorRate*float64(sum.Results+sum.Invalid) {

@@ -21,9 +21,10 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	o := options{LogFormat: "auto", LogLevel: "info", Progress: "auto"}
 	fs := newFlagSet("demo", "vxrecon demo [-out R.xlsx] [-n N]", false,
 		"The demo starts the built-in simulated API on loopback and runs the whole job against it\n"+
-			"twice: last night's run quietly, into a temporary folder, then tonight's, with -previous\n"+
-			"last night's workbook, so the workbook shows what changed overnight (Changes) and what it\n"+
-			"means in money (Billing). It reads no VXRECON_* variable, so it never touches a real\n"+
+			"twice, with a ledger in a temporary folder: last night's run quietly, then tonight's, which\n"+
+			"reuses last night's final answers and compares with it, so the workbook shows what changed\n"+
+			"overnight (Changes), what is still open and for how long (aging), and what it means in\n"+
+			"money (Billing). It reads no VXRECON_* variable, so it never touches a real\n"+
 			"run's files.\n")
 	outputFlags(fs, &c)
 	fs.IntVar(&n, "n", n, "number of generated request ids")
@@ -69,12 +70,13 @@ func cmdDemo(ctx context.Context, args []string, e *env) int {
 	c.BaseURL = srv.URL
 	c.Ledger = filepath.Join(dir, "ledger.db")
 	last.BaseURL, last.Ledger = c.BaseURL, c.Ledger
+	tonight := time.Now()
+	c.Night, last.Night = tonight.Format(time.DateOnly), tonight.AddDate(0, 0, -1).Format(time.DateOnly)
 	if code := demoNight(ctx, last, lastIDs, nil, e); code != batch.ExitOK {
 		return code
 	}
 	// Tonight: some sessions in progress last night have ended.
-	srv.SetNight(1)
-	c.Previous = last.Out
+	srv.SetNight(1) // Changes compares with last night's run in the ledger
 	return demoNight(ctx, c, ids[:n], &o, e)
 }
 

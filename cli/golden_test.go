@@ -17,8 +17,8 @@ import (
 var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/demo.golden from this build")
 
 // volatile matches what differs from one run of the demo to the next: the times the run
-// started, finished and fetched, how long it took, the version and the temporary paths.
-var volatile = regexp.MustCompile(`\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?|/tmp/[^\t"]*|127\.0\.0\.1:\d+|vxrecon-demo-\d+`)
+// started, finished and fetched, its nights, how long it took, the version and the temporary paths.
+var volatile = regexp.MustCompile(`\d{4}-\d\d-\d\d([ T]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?)?|/tmp/[^\t"]*|127\.0\.0\.1:\d+|vxrecon-demo-\d+`)
 
 // runTime is the Summary's row of how long the run took.
 var runTime = regexp.MustCompile(`(?m)^(Run time\t)[^\t\n]*`)

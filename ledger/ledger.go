@@ -67,6 +67,8 @@ type Ledger struct {
 	opt     Options
 	final   map[string]int64  // id -> key of its latest final answer against opt.API
 	cache   map[int64]*cached // the answers Prefetch read, by key
+	first   map[string]string // the night each id Prefetch was given was first recorded
+	night   string            // this run's night, from Begin
 	lookup  *sql.Stmt         // one stored answer by rowid
 	inserts map[int]*sql.Stmt // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
 	runs    int               // runs recorded before this one
@@ -240,6 +242,7 @@ func (l *Ledger) Begin(r Run) error {
 	if err != nil {
 		return fmt.Errorf("ledger %s: %w", l.path, err)
 	}
+	l.night = r.Night
 	l.wg.Add(1)
 	go l.flushLoop()
 	return nil
@@ -307,6 +310,7 @@ func (l *Ledger) Prefetch(ids []string) {
 		}
 	}
 	clear(l.cache)
+	l.prefetchFirst(ids)
 	for len(rowids) > 0 {
 		chunk := rowids[:min(prefetchSize, len(rowids))]
 		rowids = rowids[len(chunk):]

@@ -35,7 +35,7 @@ const MaxSheetRows = 1048576
 
 // MaxInputColumns is how many input columns the Results sheet can carry beside its own:
 // Excel's 16,384 columns minus the fixed ones.
-const MaxInputColumns = 16384 - rcInput
+const MaxInputColumns = 16384 - rcInput - agingColumns
 
 // wideInput is the number of input columns past which they all get one width.
 const wideInput = 64
@@ -69,7 +69,15 @@ const (
 	rcAttempts
 	rcError
 	rcDupRows
-	rcInput // first Input: column
+	rcInput // first Input: column, or First seen with Options.Aging
+)
+
+// With Options.Aging, the Results columns between Duplicate Rows and the Input: ones.
+const agingColumns = 2
+
+var (
+	agingHeader = []string{"First seen", "Nights open"}
+	agingWidths = []float64{12, 13}
 )
 
 var resultsHeader = []string{
@@ -118,6 +126,9 @@ type Options struct {
 	Title        string         // document title
 	Created      time.Time      // document creation time; zero means now
 	TempDir      string         // where the streamed sheets spill; "" means os.TempDir()
+	// Aging adds the Results columns First seen and Nights open (report.Derived's FirstSeen
+	// and NightsOpen), before the Input: ones: a run with a ledger.
+	Aging bool
 }
 
 // Workbook builds the report workbook. Results, Journeys and Errors are streamed to temporary
@@ -148,6 +159,7 @@ type Workbook struct {
 	sp      *splicer
 	// reused per row
 	res, jrn, errRow *rowBuf
+	inputAt          int // the first Input: column of Results
 	lineBuf          []byte
 	written, closed  bool
 }
@@ -198,15 +210,20 @@ func (w *Workbook) init() error {
 
 	header := resultsHeader
 	widths := resultsWidths
+	if w.opt.Aging {
+		header = append(header[:len(header):len(header)], agingHeader...)
+		widths = append(widths[:len(widths):len(widths)], agingWidths...)
+	}
+	w.inputAt = len(header)
 	if n := len(w.opt.InputColumns); n > 0 {
 		header = append(header[:len(header):len(header)], make([]string, n)...)
 		widths = append(widths[:len(widths):len(widths)], make([]float64, n)...)
 		for i, c := range w.opt.InputColumns {
 			h := InputPrefix + Sanitize(c.Name)
-			header[rcInput+i] = h
-			widths[rcInput+i] = float64(min(max(len([]rune(h))+4, 14), 40))
+			header[w.inputAt+i] = h
+			widths[w.inputAt+i] = float64(min(max(len([]rune(h))+4, 14), 40))
 			if n > wideInput {
-				widths[rcInput+i] = 18 // one run of equal widths: see sheet.open
+				widths[w.inputAt+i] = 18 // one run of equal widths: see sheet.open
 			}
 		}
 	}
@@ -321,6 +338,14 @@ func (w *Workbook) fillResult(rec *recon.Record, id string, r *recon.Result, d *
 		b.num(rcAttempts, r.Attempts, 0)
 	}
 	b.text(rcError, r.Err, 0)
+	if w.opt.Aging {
+		if v, ok := excelTime(d.FirstSeen); ok {
+			b.float(rcInput, v, w.st.date)
+		}
+		if d.NightsOpen > 0 {
+			b.num(rcInput+1, d.NightsOpen, 0)
+		}
+	}
 	if rec != nil {
 		w.inputCells(b, rec.Fields)
 	}
@@ -373,16 +398,17 @@ func (w *Workbook) addError(rec *recon.Record, id string, r *recon.Result) error
 func (w *Workbook) inputCells(b *rowBuf, fields []string) {
 	cols := w.opt.InputColumns
 	for i, v := range fields {
-		if rcInput+i >= len(b.cells) {
+		at := w.inputAt + i
+		if at >= len(b.cells) {
 			return
 		}
 		if i < len(cols) && cols[i].Numeric && v != "" {
 			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				b.float(rcInput+i, f, 0)
+				b.float(at, f, 0)
 				continue
 			}
 		}
-		b.text(rcInput+i, v, 0)
+		b.text(at, v, 0)
 	}
 }
 

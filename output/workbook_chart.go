@@ -93,3 +93,51 @@ func (w *Workbook) colourClassPoints() {
 	out = append(append(append(out, part[:at]...), pts...), part[at:]...)
 	w.f.Pkg.Store(chartPart, out)
 }
+
+// addNightsChart draws "Last 30 nights" (header row header, n nights below it) beside its
+// table: a column per class stacked in the class colours, and the pass rate as a line on
+// its own axis, 0 to 100 %.
+func (w *Workbook) addNightsChart(header, n int) error {
+	first, last := header+1, header+n
+	ref := func(col string) string {
+		return SheetSummary + "!$" + col + "$" + strconv.Itoa(first) + ":$" + col + "$" + strconv.Itoa(last)
+	}
+	cats := ref("A")
+	var bars []excelize.ChartSeries
+	for i, c := range recon.Classes {
+		col, _ := excelize.ColumnNumberToName(2 + i)
+		fill, _ := c.Colors()
+		if c == recon.Error {
+			fill = "C00000" // the class's pale fill vanishes in a thin column
+		}
+		bars = append(bars, excelize.ChartSeries{
+			Name:       SheetSummary + "!$" + col + "$" + strconv.Itoa(header),
+			Categories: cats,
+			Values:     ref(col),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}},
+		})
+	}
+	rateCol, _ := excelize.ColumnNumberToName(3 + recon.NumClasses)
+	lo, hi := 0.0, 1.0
+	anchor, _ := excelize.ColumnNumberToName(5 + recon.NumClasses)
+	return w.f.AddChart(SheetSummary, anchor+strconv.Itoa(header), &excelize.Chart{
+		Type:      excelize.ColStacked,
+		Series:    bars,
+		XAxis:     excelize.ChartAxis{Font: axisFont, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mm-dd"}},
+		YAxis:     excelize.ChartAxis{Font: axisFont, MajorGridLines: true},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Last 30 nights"}}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: chartWidth + 160, Height: chartHeight},
+	}, &excelize.Chart{
+		Type: excelize.Line,
+		Series: []excelize.ChartSeries{{
+			Name:       SheetSummary + "!$" + rateCol + "$" + strconv.Itoa(header),
+			Categories: cats,
+			Values:     ref(rateCol),
+			Line:       excelize.LineOptions{Width: 2.25},
+			Marker:     excelize.ChartMarker{Symbol: "circle", Size: 5},
+		}},
+		YAxis: excelize.ChartAxis{Secondary: true, Font: axisFont, Minimum: &lo, Maximum: &hi,
+			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+	})
+}

@@ -16,6 +16,7 @@ const (
 	fmtPercent  = "0.0%"
 	fmtSeconds  = "0.000"    // the "(s)" columns: to the millisecond, always three decimals
 	fmtMoney    = "#,##0.00" // amounts: two decimals, thousands grouped
+	fmtDate     = "yyyy-mm-dd"
 )
 
 // The workbook's font, named in every style: Excel's default.
@@ -29,6 +30,7 @@ type styles struct {
 	header, bold, title, bad int
 	dateTime, duration       int
 	percent, seconds, money  int
+	date                     int
 	class                    [recon.NumClasses]int // index as recon.Classes
 }
 
@@ -68,6 +70,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 	st.percent = mk(&excelize.Style{CustomNumFmt: numFmt(fmtPercent)})
 	st.seconds = mk(&excelize.Style{CustomNumFmt: numFmt(fmtSeconds)})
 	st.money = mk(&excelize.Style{CustomNumFmt: numFmt(fmtMoney)})
+	st.date = mk(&excelize.Style{CustomNumFmt: numFmt(fmtDate)})
 	for i, c := range recon.Classes {
 		fill, font := c.Colors()
 		st.class[i] = mk(&excelize.Style{

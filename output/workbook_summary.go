@@ -156,7 +156,7 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 		r = w.billingBlock(g, r, s.Billing)
 	}
 	r = w.durationsBlock(g, r, &s.Durations)
-	w.histogramBlock(g, r, s.Histogram)
+	left := w.histogramBlock(g, r, s.Histogram)
 
 	r = 3 + chartRows + 1
 	r = w.servicesBlock(g, r, s.Services)
@@ -164,7 +164,16 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 	if s.Changes != nil {
 		r = w.changesBlock(g, r, s.Changes)
 	}
-	w.issuesBlock(g, r, s)
+	r = max(w.issuesBlock(g, r, s), left)
+
+	trend := 0
+	if s.Aging != nil {
+		r = w.agingBlock(g, r, s.Aging, s.Billing != nil)
+	}
+	if s.Nights != nil {
+		trend = r
+		w.nightsBlock(g, r, s.Nights)
+	}
 
 	g.fit()
 	if g.err != nil {
@@ -172,6 +181,11 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 	}
 	if err := w.addClassChart(classHeader, classHeader+1, classHeader+recon.NumClasses); err != nil {
 		return err
+	}
+	if len(s.Nights) > 0 {
+		if err := w.addNightsChart(trend, len(s.Nights)); err != nil {
+			return err
+		}
 	}
 	return w.fitSummaryPage()
 }
@@ -400,6 +414,61 @@ func (w *Workbook) issuesBlock(g *grid, r int, s *report.Summary) int {
 	}
 	if len(s.Issues) == 0 {
 		g.put(c, r, "(none)", 0)
+		r++
+	}
+	return r + 1
+}
+
+// agingBlock writes "Open items by age": the ids not final, by the nights they have been open
+// (AgeBands), with their billed amount when the input has amounts.
+func (w *Workbook) agingBlock(g *grid, r int, rows []report.AgeRow, amounts bool) int {
+	if amounts {
+		g.row(r, w.st.header, "Open items by age", "IDs", "Billed amount")
+	} else {
+		g.row(r, w.st.header, "Open items by age", "IDs")
+	}
+	g.put(1, r+1, "Nights open", w.st.bold)
+	r += 2
+	for _, a := range rows {
+		g.put(1, r, a.Label, 0)
+		g.put(2, r, a.IDs, 0)
+		if amounts {
+			g.put(3, r, a.Amount.Units(), w.st.money)
+		}
+		r++
+	}
+	return r + 1
+}
+
+// nightsHeader heads "Last 30 nights": the night, its counts by class, total and pass rate.
+var nightsHeader = func() []any {
+	h := []any{"Last 30 nights"}
+	for _, c := range recon.Classes {
+		h = append(h, string(c))
+	}
+	return append(h, "Total", "Pass rate")
+}()
+
+// nightsBlock writes the trend: one row per night, oldest first, the night a date.
+func (w *Workbook) nightsBlock(g *grid, r int, nights []report.Night) int {
+	g.row(r, w.st.header, nightsHeader...)
+	r++
+	for _, n := range nights {
+		if t, err := time.Parse(time.DateOnly, n.Night); err == nil {
+			v, _ := excelTime(t)
+			g.put(1, r, v, w.st.date)
+		} else {
+			g.put(1, r, n.Night, 0)
+		}
+		for i, c := range n.Counts {
+			g.put(2+i, r, c, 0)
+		}
+		g.put(2+recon.NumClasses, r, n.Total(), 0)
+		g.put(3+recon.NumClasses, r, n.PassRate(), w.st.percent)
+		r++
+	}
+	if len(nights) == 0 {
+		g.put(1, r, "(no nights)", 0)
 		r++
 	}
 	return r + 1

@@ -789,7 +789,7 @@ func TestWorkbookTypedInputColumns(t *testing.T) {
 }
 
 // TestWorkbookWideInput: the widest input the Results sheet can carry is written quickly
-// (the column widths cost linear time, not cubic).
+// (the column widths cost linear time, not cubic), and fits beside the aging columns.
 func TestWorkbookWideInput(t *testing.T) {
 	cols := make([]recon.Column, MaxInputColumns)
 	fields := make([]string, MaxInputColumns)
@@ -798,7 +798,7 @@ func TestWorkbookWideInput(t *testing.T) {
 		fields[i] = "v"
 	}
 	items := []wbItem{{rec: recon.Record{ID: "a", Line: 2, Fields: fields}, res: recon.Result{ID: "a", Class: recon.NotFound, HTTPStatus: 404, Attempts: 1}}}
-	f := openWorkbook(t, buildWorkbook(t, Options{InputColumns: cols}, nil, items, &report.Summary{}))
+	f := openWorkbook(t, buildWorkbook(t, Options{InputColumns: cols, Aging: true}, nil, items, &report.Summary{}))
 	last, _ := excelize.ColumnNumberToName(16384)
 	if v, _ := f.GetCellValue("Results", last+"1"); v != fmt.Sprintf("Input: c%d", MaxInputColumns-1) {
 		t.Errorf("%s1 = %q", last, v)

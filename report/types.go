@@ -21,6 +21,10 @@ type Derived struct {
 	Started     time.Time     // first stop time (UTC, as the API gives no zone), zero if none
 	Finished    time.Time     // last stop time, zero if none
 	Stops       []StopTime    // one per journey stop, same order as Session.Journey.Stops
+	// With a ledger: the night the id was first recorded (zero without a ledger), and the
+	// nights it has been open (0 when final). Set by the caller, not by Derive.
+	FirstSeen  time.Time
+	NightsOpen int
 }
 
 // StopTime is one journey stop's parsed time and its time since the first stop.
@@ -100,6 +104,11 @@ type Summary struct {
 	// workbook then adds the Changes sheet and the Summary's "Since previous run". Nil means
 	// no previous run.
 	Changes *ChangeSet
+	// Aging and Nights are set by the caller when the run has a ledger: "Open items by age"
+	// (every band, in AgeBands order) and "Last 30 nights" (oldest first, this run's night
+	// last). Nil means no ledger.
+	Aging  []AgeRow
+	Nights []Night
 }
 
 // Count returns the number of results of class c.
