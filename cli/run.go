@@ -17,7 +17,8 @@ const runExtra = `Credentials, never as a flag value:
   VXRECON_TOKEN                                 a bearer token (or -token-file PATH)
   VXRECON_CLIENT_ID + VXRECON_CLIENT_SECRET     OAuth2 client credentials, token from -auth-url
 
-File flags may hold {date} (today) and {yesterday}, as YYYY-MM-DD in local time.
+File flags may hold {date} (the night: -night, else today) and {yesterday}, as YYYY-MM-DD,
+and {month} and {lastmonth}, as YYYY-MM, in local time.
 
 Exit codes: 0 done; 1 workbook written but errors over -max-error-rate, or cut short;
 2 bad usage or bad input; 3 credentials refused.
