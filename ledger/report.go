@@ -115,11 +115,11 @@ func (l *Ledger) RunsBetween(from, to string) ([]RunInfo, error) {
 // Answer is an id's latest answer in a period, as the ledger recorded it.
 type Answer struct {
 	ID, Class, Status, Action, Service, Confirmation, Detail, Issues string
-	HTTPStatus, Stops, Attempts                                     int
-	Duration, Amount                                                sql.NullFloat64
-	Lines                                                           string
-	Night                                                           string // of the run that recorded it
-	FirstSeen                                                       string // the first night the id was recorded, up to the period's end
+	HTTPStatus, Stops, Attempts                                      int
+	Duration, Amount                                                 sql.NullFloat64
+	Lines                                                            string
+	Night                                                            string // of the run that recorded it
+	FirstSeen                                                        string // the first night the id was recorded, up to the period's end
 	// Result is the whole answer (JSON) for a final one, when the ledger kept it, with its
 	// personal fields as PII says.
 	Result []byte
