@@ -2,8 +2,15 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/vxrecon/vxrecon/ledger/ledgertest"
@@ -36,9 +43,33 @@ func TestLedgerAging(t *testing.T) {
 func agingNights(t *testing.T, db string) {
 	srv := startSim(t, sim.Options{Token: testToken})
 	dir := t.TempDir()
+	recordAgingNights(t, db, srv.URL, dir)
+	last := filepath.Join(dir, "r-2026-11-05.xlsx")
+	checkAging(t, last)
+	summary := sheetRows(t, last, "Summary")
+
+	// Changes, with no -previous: against 11-02, one new id and six unchanged.
+	for label, n := range map[string]string{"new": "1", "unchanged": "6", "changed": "0", "gone": "0"} {
+		if v, ok := summaryValue(summary, label); !ok || v != n {
+			t.Errorf("Since previous run %s: %q, want %s", label, v, n)
+		}
+	}
+	changes := byHeader(sheetRows(t, last, "Changes"))
+	if len(changes) != 1 || changes[0]["Request ID"] != agingIDs[6].id {
+		t.Errorf("Changes rows %v, want the one new id", changes)
+	}
+}
+
+// agingNightDates are the nights recordAgingNights runs.
+var agingNightDates = []string{"2026-10-01", "2026-10-20", "2026-11-01", "2026-11-02", "2026-11-05"}
+
+// recordAgingNights runs the nights of TestLedgerAging against the API at url, with the
+// ledger db, each night's workbook r-NIGHT.xlsx in dir.
+func recordAgingNights(t *testing.T, db, url, dir string) {
+	t.Helper()
 	vars := map[string]string{"VXRECON_TOKEN": testToken, "VXRECON_LEDGER": db}
 	out := filepath.Join(dir, "r-{date}.xlsx")
-	for _, night := range []string{"2026-10-01", "2026-10-20", "2026-11-01", "2026-11-02", "2026-11-05"} {
+	for _, night := range agingNightDates {
 		var b strings.Builder
 		b.WriteString("request_id,amount\n")
 		for _, a := range agingIDs {
@@ -47,14 +78,18 @@ func agingNights(t *testing.T, db string) {
 			}
 		}
 		in := writeFile(t, dir, "ids-"+night+".csv", b.String())
-		inv := runCLI(t, context.Background(), vars, "run", "-input", in, "-out", out, "-base-url", srv.URL,
+		inv := runCLI(t, context.Background(), vars, "run", "-input", in, "-out", out, "-base-url", url,
 			"-max-error-rate", "1", "-night", night)
 		if inv.code != exitOK {
 			t.Fatalf("night %s: exit %d\n%s", night, inv.code, tail(inv.stderr, 3000))
 		}
 	}
-	last := filepath.Join(dir, "r-2026-11-05.xlsx")
+}
 
+// checkAging checks the aging of the workbook of 2026-11-05 (a run's or the month-end's to
+// that night): Results, "Open items by age" and "Last 30 nights".
+func checkAging(t *testing.T, last string) {
+	t.Helper()
 	want := map[string][2]string{ // first seen, nights open
 		agingIDs[0].id: {"2026-10-01", "36"}, agingIDs[1].id: {"2026-10-20", "17"},
 		agingIDs[2].id: {"2026-11-01", "5"}, agingIDs[3].id: {"2026-11-01", ""},
@@ -92,17 +127,6 @@ func agingNights(t *testing.T, db string) {
 	}
 	if !equalRows(trend, wantTrend) {
 		t.Errorf("Last 30 nights:\n got %q\nwant %q", trend, wantTrend)
-	}
-
-	// Changes, with no -previous: against 11-02, one new id and six unchanged.
-	for label, n := range map[string]string{"new": "1", "unchanged": "6", "changed": "0", "gone": "0"} {
-		if v, ok := summaryValue(summary, label); !ok || v != n {
-			t.Errorf("Since previous run %s: %q, want %s", label, v, n)
-		}
-	}
-	changes := byHeader(sheetRows(t, last, "Changes"))
-	if len(changes) != 1 || changes[0]["Request ID"] != agingIDs[6].id {
-		t.Errorf("Changes rows %v, want the one new id", changes)
 	}
 }
 
@@ -142,4 +166,100 @@ func equalRows(a, b [][]string) bool {
 		}
 	}
 	return true
+}
+
+// TestMonthEndReport: `vxrecon report` makes the month-end workbook from the ledger alone,
+// on SQLite and on PostgreSQL: no token, and the API the nights asked (behind a server that
+// fails the test on any request from then on) is never asked. To 2026-11-05 it has every id
+// with its latest answer, the same aging and nights as that night's run, Billing and the
+// runs it drew from; a period with no runs says so; an unreadable ledger is exit 2 with
+// nothing written.
+func TestMonthEndReport(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { monthEnd(t, filepath.Join(t.TempDir(), "ledger.db")) })
+	t.Run("postgres", func(t *testing.T) { monthEnd(t, ledgertest.Postgres(t)) })
+}
+
+func monthEnd(t *testing.T, db string) {
+	srv := startSim(t, sim.Options{Token: testToken})
+	var closed atomic.Bool
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if closed.Load() {
+			t.Errorf("the report sent a request: %s %s", r.Method, r.URL.Path)
+			http.Error(w, "no", http.StatusTeapot)
+			return
+		}
+		httputil.NewSingleHostReverseProxy(mustURL(t, srv.URL)).ServeHTTP(w, r)
+	}))
+	defer api.Close()
+	dir := t.TempDir()
+	recordAgingNights(t, db, api.URL, dir)
+	closed.Store(true)
+
+	vars := map[string]string{"VXRECON_LEDGER": db} // no token
+	out := filepath.Join(dir, "month.xlsx")
+	inv := runCLI(t, context.Background(), vars, "report", "-from", "2026-10-01", "-to", "2026-11-05", "-out", out)
+	if inv.code != exitOK || !strings.Contains(inv.stdout, "workbook="+out) {
+		t.Fatalf("report: exit %d\n%s%s", inv.code, inv.stdout, tail(inv.stderr, 3000))
+	}
+	checkAging(t, out)
+	summary := sheetRows(t, out, "Summary")
+	runs := blockAfter(summary, "Runs 2026-10-01 to 2026-11-05", 6)
+	if len(runs) != 6 || len(runs[5]) < 5 || runs[5][0] != "2026-11-05" || runs[5][2] != "ids-2026-11-05.csv" || runs[5][3] != "COMPLETE" || runs[5][4] != "7" {
+		t.Errorf("the runs drawn from: %q", runs)
+	}
+	if v, ok := summaryValue(summary, "Billed total"); !ok || v != "42.00" {
+		t.Errorf("Billed total %q, want 42.00 (every id's latest amount)", v)
+	}
+	if v, ok := summaryValue(summary, "To dispute"); !ok || v != "3.00" {
+		t.Errorf("To dispute %q, want 3.00 (the NOT FOUND id)", v)
+	}
+
+	// October alone: G and H, aged as of 10-31, and the two nights.
+	inv = runCLI(t, context.Background(), vars, "report", "-month", "2026-10", "-out", out)
+	if inv.code != exitOK {
+		t.Fatalf("report -month: exit %d\n%s", inv.code, tail(inv.stderr, 3000))
+	}
+	results := byHeader(sheetRows(t, out, "Results"))
+	if len(results) != 2 || results[0]["Nights open"] != "31" || results[1]["Nights open"] != "12" {
+		t.Errorf("October: %v", results)
+	}
+
+	// A period with no runs: a workbook that says so.
+	inv = runCLI(t, context.Background(), vars, "report", "-month", "2025-01", "-out", out)
+	if inv.code != exitOK {
+		t.Fatalf("an empty period: exit %d\n%s", inv.code, inv.stderr)
+	}
+	if _, ok := summaryValue(sheetRows(t, out, "Summary"), "Runs 2025-01-01 to 2025-01-31"); !ok ||
+		!strings.Contains(fmt.Sprint(sheetRows(t, out, "Summary")), "No runs in this period") {
+		t.Errorf("an empty period: the Summary does not say so")
+	}
+
+	// Bad usage and a ledger that cannot be read: exit 2, nothing written.
+	notLedger := writeFile(t, dir, "ids.csv", "request_id\nabc\n")
+	for _, args := range [][]string{
+		{"-from", "2026-11-05", "-to", "2026-11-01"},
+		{"-from", "2026-11-01"},
+		{"-month", "November"},
+		{"-month", "2026-11", "-from", "2026-11-01"},
+		{"-month", "2026-11", "-ledger", notLedger},
+		{"-month", "2026-11", "-ledger", filepath.Join(dir, "missing.db")},
+	} {
+		fresh := filepath.Join(dir, "never.xlsx")
+		inv := runCLI(t, context.Background(), vars, append(append([]string{"report"}, args...), "-out", fresh)...)
+		if _, err := os.Stat(fresh); inv.code != exitUsage || err == nil || !strings.Contains(inv.stderr, "vxrecon report:") {
+			t.Errorf("%q: exit %d, workbook written %v; want 2 and nothing\n%s", args, inv.code, err == nil, inv.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "missing.db")); err == nil {
+		t.Errorf("the report created a ledger")
+	}
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -1,5 +1,5 @@
 // Package cli is vxrecon's command line: one file per subcommand (run, check, demo,
-// simulate, version, help), the flags and env vars, the credentials, the logger and the
+// simulate, report, version, help), the flags and env vars, the credentials, the logger and the
 // progress bar. Flags and env vars are read here and nowhere else; the packages below get
 // plain config structs. Main is the whole program; package main only calls it.
 package cli
@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdDemo(ctx, args[1:], e)
 	case "simulate":
 		return cmdSimulate(ctx, args[1:], e)
+	case "report":
+		return cmdReport(ctx, args[1:], e)
 	case "version", "-version", "--version":
 		return cmdVersion(e)
 	case "help", "-h", "-help", "--help":

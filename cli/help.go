@@ -26,7 +26,7 @@ func cmdHelp(ctx context.Context, args []string, e *env) int {
 }
 
 // commands are the commands with flags of their own, which `help COMMAND` shows.
-var commands = map[string]bool{"run": true, "check": true, "demo": true, "simulate": true}
+var commands = map[string]bool{"run": true, "check": true, "demo": true, "simulate": true, "report": true}
 
 const usageText = `vxrecon reconciles VX identity-verification results into one Excel workbook.
 
@@ -35,6 +35,8 @@ Usage:
   vxrecon check -input F -out R.xlsx [flags] what run checks before its first request, and the credentials
   vxrecon demo [-out R.xlsx] [-n N]          the whole job against the built-in simulated API
   vxrecon simulate [-addr 127.0.0.1:8080]    serve the simulated API alone
+  vxrecon report -ledger DSN -month YYYY-MM -out R.xlsx
+                                             the month-end workbook, from the ledger alone
   vxrecon version                            version, commit and Go version
   vxrecon help [command]                     this text, or a command's flags
 

@@ -16,7 +16,7 @@ import (
 // report may run beside a nightly run, nothing created, nothing migrated. A missing file,
 // something that is not a ledger, an empty one and a newer schema are refused.
 func OpenReader(dsn string) (*Ledger, error) {
-	l := &Ledger{path: Redact(dsn)}
+	l := &Ledger{path: Redact(dsn), kick: make(chan struct{}, 1), done: make(chan struct{})}
 	var err error
 	if IsPostgres(dsn) {
 		err = l.openPostgresReader(dsn)

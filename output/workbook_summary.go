@@ -172,7 +172,10 @@ func (w *Workbook) writeSummary(s *report.Summary) error {
 	}
 	if s.Nights != nil {
 		trend = r
-		w.nightsBlock(g, r, s.Nights)
+		r = w.nightsBlock(g, r, s.Nights)
+	}
+	if s.Period != nil {
+		w.periodBlock(g, r, s.Period)
 	}
 
 	g.fit()
@@ -469,6 +472,36 @@ func (w *Workbook) nightsBlock(g *grid, r int, nights []report.Night) int {
 	}
 	if len(nights) == 0 {
 		g.put(1, r, "(no nights)", 0)
+		r++
+	}
+	return r + 1
+}
+
+// periodBlock lists the runs a month-end workbook drew from, or says the period had none.
+func (w *Workbook) periodBlock(g *grid, r int, p *report.Period) int {
+	g.row(r, w.st.header, "Runs "+p.From+" to "+p.To, "Started", "Input", "Result", "Answers")
+	r++
+	for _, run := range p.Runs {
+		if t, err := time.Parse(time.DateOnly, run.Night); err == nil {
+			v, _ := excelTime(t)
+			g.put(1, r, v, w.st.date)
+		} else {
+			g.put(1, r, run.Night, 0)
+		}
+		if v, ok := excelTime(run.Started); ok && !run.Started.IsZero() {
+			g.put(2, r, v, w.st.dateTime)
+		}
+		g.put(3, r, run.Input, 0)
+		style := w.st.bad
+		if run.Status == "COMPLETE" {
+			style = w.st.class[0]
+		}
+		g.put(4, r, run.Status, style)
+		g.put(5, r, run.Answers, 0)
+		r++
+	}
+	if len(p.Runs) == 0 {
+		g.put(1, r, "No runs in this period: the ledger has nothing to report.", w.st.bad)
 		r++
 	}
 	return r + 1

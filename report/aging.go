@@ -93,3 +93,18 @@ func (n Night) Total() int {
 
 // PassRate is the share of PASS among the night's results, 0 when there are none.
 func (n Night) PassRate() float64 { return Share(n.Counts.Of(recon.Pass), n.Total()) }
+
+// Period is what a month-end workbook covers: its nights and the runs it drew from.
+type Period struct {
+	From, To string // YYYY-MM-DD, both included
+	Runs     []PeriodRun
+}
+
+// PeriodRun is one run a month-end workbook drew from.
+type PeriodRun struct {
+	Night   string
+	Started time.Time
+	Input   string
+	Status  string // COMPLETE, INCOMPLETE or unfinished (killed)
+	Answers int
+}

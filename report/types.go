@@ -109,6 +109,9 @@ type Summary struct {
 	// last). Nil means no ledger.
 	Aging  []AgeRow
 	Nights []Night
+	// Period is set for a month-end workbook (vxrecon report): the Summary says which runs it
+	// drew from, or that the period has none.
+	Period *Period
 }
 
 // Count returns the number of results of class c.
