@@ -120,14 +120,16 @@ func (w *Workbook) addNightsChart(header, n int) error {
 	rateCol, _ := excelize.ColumnNumberToName(3 + recon.NumClasses)
 	lo, hi := 0.0, 1.0
 	anchor, _ := excelize.ColumnNumberToName(5 + recon.NumClasses)
+	vary := false
 	return w.f.AddChart(SheetSummary, anchor+strconv.Itoa(header), &excelize.Chart{
-		Type:      excelize.ColStacked,
-		Series:    bars,
-		XAxis:     excelize.ChartAxis{Font: axisFont, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mm-dd"}},
-		YAxis:     excelize.ChartAxis{Font: axisFont, MajorGridLines: true},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Last 30 nights"}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: chartWidth + 160, Height: chartHeight},
+		Type:       excelize.ColStacked,
+		Series:     bars,
+		VaryColors: &vary,
+		XAxis:      excelize.ChartAxis{Font: axisFont, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mm-dd"}},
+		YAxis:      excelize.ChartAxis{Font: axisFont, MajorGridLines: true},
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Last 30 nights"}}},
+		Legend:     excelize.ChartLegend{Position: "bottom"},
+		Dimension:  excelize.ChartDimension{Width: chartWidth + 160, Height: chartHeight},
 	}, &excelize.Chart{
 		Type: excelize.Line,
 		Series: []excelize.ChartSeries{{
