@@ -81,7 +81,7 @@ func Report(ctx context.Context, c ReportConfig, log zerolog.Logger) Outcome {
 	if err != nil {
 		return Outcome{Status: BadInput, Err: err}
 	}
-	m := &monthEnd{c: &c, agg: report.NewAggregate(), bill: report.NewLedger(), to: dayOf(c.To)}
+	m := &monthEnd{c: &c, agg: report.NewAggregate(), bill: report.NewLedger()}
 	m.wb, err = output.NewWorkbook(output.Options{PII: c.PII, MaxRows: c.MaxRows, Aging: true,
 		Title: "vxrecon month-end: " + c.From + " to " + c.To, Created: started})
 	if err != nil {
@@ -129,7 +129,6 @@ type monthEnd struct {
 	agg     *report.Aggregate
 	bill    *report.Ledger
 	aging   report.Aging
-	to      int32 // the period's last night, days since 1970
 	n       int
 	amounts bool // some answer was billed
 }
@@ -147,14 +146,12 @@ func (m *monthEnd) add(a *ledger.Answer) error {
 			d.Duration, d.HasDuration = time.Duration(a.Duration.Float64*float64(time.Second)), true
 		}
 	}
-	first := dayOf(a.FirstSeen)
-	if first == 0 {
-		first = dayOf(a.Night)
+	first := a.FirstSeen
+	if first == "" {
+		first = a.Night
 	}
-	d.FirstSeen = time.Unix(int64(first)*86400, 0).UTC()
-	if !res.Class.Final() {
-		d.NightsOpen = int(max(m.to-first, 0)) + 1
-	}
+	d.FirstSeen, _ = time.Parse(time.DateOnly, first)
+	d.NightsOpen = report.NightsOpen(first, m.c.To, res.Class)
 	rec := recon.Record{ID: a.ID}
 	if a.Amount.Valid {
 		rec.Amounts = []float64{a.Amount.Float64}
