@@ -119,9 +119,9 @@ func (w *Workbook) addNightsChart(header, n int) error {
 	}
 	rateCol, _ := excelize.ColumnNumberToName(3 + recon.NumClasses)
 	lo, hi := 0.0, 1.0
-	anchor, _ := excelize.ColumnNumberToName(5 + recon.NumClasses)
+	anchor, _ := excelize.ColumnNumberToName(4 + recon.NumClasses) // right of Pass rate
 	vary := false
-	return w.f.AddChart(SheetSummary, anchor+strconv.Itoa(header), &excelize.Chart{
+	err := w.f.AddChart(SheetSummary, anchor+strconv.Itoa(header), &excelize.Chart{
 		Type:       excelize.ColStacked,
 		Series:     bars,
 		VaryColors: &vary,
@@ -142,4 +142,25 @@ func (w *Workbook) addNightsChart(header, n int) error {
 		YAxis: excelize.ChartAxis{Secondary: true, Font: axisFont, Minimum: &lo, Maximum: &hi,
 			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 	})
+	if err != nil {
+		return err
+	}
+	w.nightsAsCategories()
+	return nil
+}
+
+// nightsChartPart is the zip part of the nights' chart, made after the class chart.
+const nightsChartPart = "xl/charts/chart2.xml"
+
+// nightsAsCategories makes the nights' chart show one column per night in the table: its
+// categories are dates, and with <c:auto val="1"/> (excelize's) Excel and LibreOffice draw a
+// date axis, with a gap for every night without a run.
+func (w *Workbook) nightsAsCategories() {
+	v, ok := w.f.Pkg.Load(nightsChartPart)
+	if !ok {
+		return
+	}
+	if part, ok := v.([]byte); ok {
+		w.f.Pkg.Store(nightsChartPart, bytes.ReplaceAll(part, []byte(`<auto val="1"></auto>`), []byte(`<auto val="0"></auto>`)))
+	}
 }
