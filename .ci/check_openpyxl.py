@@ -156,11 +156,17 @@ for name in ["Results", "Journeys", "Issues", "Errors", "Changes", "Billing"]:
 check(sum(1 for _ in ro["Results"].iter_rows()) == summary["results"] + 1, "read-only Results row count")
 
 z = zipfile.ZipFile(path)
-charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-check(bool(charts), "no chart in the workbook")
-if charts:
-    # excelize writes the chart namespace as the default one: drop any "c:" prefix.
-    chart = z.read(charts[0]).decode().replace("<c:", "<").replace("</c:", "</")
+# excelize writes the chart namespace as the default one: drop any "c:" prefix.
+charts = {n: z.read(n).decode().replace("<c:", "<").replace("</c:", "</")
+          for n in z.namelist() if n.startswith("xl/charts/chart")}
+by_class = [c for c in charts.values() if "Results by class" in c]
+check(len(by_class) == 1, f"no chart of the results by class among {sorted(charts)}")
+# The demo runs with a ledger: the Summary also charts its nights, columns and a line.
+nights = [c for c in charts.values() if "Last 30 nights" in c]
+check(len(nights) == 1 and "<lineChart>" in nights[0] and "<barChart>" in nights[0],
+      f"no chart of the last nights (columns and a line) among {sorted(charts)}")
+if by_class:
+    chart = by_class[0]
     # The class colours, bar by bar (LibreOffice draws its own palette without them), and the
     # counts on the bars.
     check(chart.count("<dPt>") == 5, f"chart has {chart.count('<dPt>')} data points, want 5")
