@@ -339,7 +339,7 @@ func (r *run) openLedger() error {
 	if err := r.readHistory(); err != nil {
 		return err
 	}
-	r.log.Info().Str("ledger", ledger.Redact(c.Ledger)).Int("runs", l.Runs()).Int("reusable", l.Reusable()).Bool("refetch", c.Refetch).
+	r.log.Info().Str("ledger", ledger.Redact(c.Ledger)).Int("runs", l.Runs()).Bool("refetch", c.Refetch).
 		Float64("open_s", roundMillis(time.Since(opened))).Msg("ledger")
 	return nil
 }

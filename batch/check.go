@@ -83,8 +83,12 @@ func (r *run) checkLedger() (string, error) {
 	if err := l.CheckWrite(); err != nil {
 		return "", err
 	}
+	reusable, err := l.CountReusable()
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("ledger %s: schema version %d, writable, %d runs, %d final answers to reuse against %s",
-		ledger.Redact(c.Ledger), ledger.SchemaVersion, l.Runs(), l.Reusable(), apiHost(c.BaseURL)), nil
+		ledger.Redact(c.Ledger), ledger.SchemaVersion, l.Runs(), reusable, apiHost(c.BaseURL)), nil
 }
 
 // outputs names the files a run writes.

@@ -14,7 +14,8 @@ import (
 type Known interface {
 	// Lookup returns the final answer known for id, if this run may reuse it.
 	Lookup(id string) (recon.Result, bool)
-	// Reusable is how many ids have such an answer.
+	// Reusable is how many ids have such an answer, as far as the source knows before the run
+	// (the ledger reads what it knows of each id as the run comes to it: 0).
 	Reusable() int
 	// Known is an id the API is known to answer, "" if none.
 	Known() string

@@ -13,41 +13,11 @@ import (
 	"github.com/vxrecon/vxrecon/report"
 )
 
-// prefetchFirst reads the night each of ids was first recorded by an earlier run (any API),
-// for FirstSeen. It keeps only the last batch; a failed query leaves the ids unseen.
-func (l *Ledger) prefetchFirst(ids []string) {
-	if l.first == nil {
-		l.first = map[string]string{}
-	}
-	clear(l.first)
-	for len(ids) > 0 {
-		chunk := ids[:min(prefetchSize, len(ids))]
-		ids = ids[len(chunk):]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, l.run)
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		rows, err := l.db.Query(l.q(`SELECT a.request_id, min(r.night) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
-			WHERE a.run_id <> ? AND a.request_id IN (?`+strings.Repeat(",?", len(chunk)-1)+`) GROUP BY a.request_id`), args...)
-		if err != nil {
-			return
-		}
-		for rows.Next() {
-			var id, night string
-			if rows.Scan(&id, &night) == nil {
-				l.first[id] = night
-			}
-		}
-		rows.Close()
-	}
-}
-
 // FirstSeen is the night id was first recorded: by an earlier run, or this one (a backfill's
 // night may precede them all). Only for the ids of the last Prefetch.
 func (l *Ledger) FirstSeen(id string) string {
-	if f, ok := l.first[id]; ok && f < l.night {
-		return f
+	if c := l.cache[id]; c != nil && c.first != "" && c.first < l.night {
+		return c.first
 	}
 	return l.night
 }

@@ -65,14 +65,12 @@ type Ledger struct {
 	shut    func() error // closes db and lets the run's lock go, in the order the database needs
 	db      *sql.DB
 	opt     Options
-	final   map[string]int64  // id -> key of its latest final answer against opt.API
-	cache   map[int64]*cached // the answers Prefetch read, by key
-	first   map[string]string // the night each id Prefetch was given was first recorded
-	night   string            // this run's night, from Begin
-	lookup  *sql.Stmt         // one stored answer by rowid
-	inserts map[int]*sql.Stmt // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
-	runs    int               // runs recorded before this one
-	run     int64             // this run's id, from Begin
+	cache   map[string]*cached // what Prefetch read of each id it was given
+	known   *string            // Known's answer, once asked
+	night   string             // this run's night, from Begin
+	inserts map[int]*sql.Stmt  // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
+	runs    int                // runs recorded before this one
+	run     int64              // this run's id, from Begin
 
 	mu       sync.Mutex
 	pending  []row
@@ -94,7 +92,7 @@ type Ledger struct {
 // version is refused before anything is written. Messages name the ledger with any password
 // redacted.
 func Open(dsn string, opt Options) (*Ledger, error) {
-	l := &Ledger{path: Redact(dsn), opt: opt, final: map[string]int64{}, cache: map[int64]*cached{},
+	l := &Ledger{path: Redact(dsn), opt: opt, cache: map[string]*cached{},
 		kick: make(chan struct{}, 1), done: make(chan struct{})}
 	var err error
 	if IsPostgres(dsn) {
@@ -127,10 +125,6 @@ func Inspect(dsn string) error {
 
 // release lets go of what Open took, on its way out.
 func (l *Ledger) release() error {
-	if l.lookup != nil {
-		l.lookup.Close()
-		l.lookup = nil
-	}
 	for _, stmt := range l.inserts {
 		stmt.Close()
 	}
@@ -162,8 +156,9 @@ func (l *Ledger) q(query string) string {
 	return b.String()
 }
 
-// prepare creates or migrates the schema, counts the runs and indexes the final answers
-// this run may reuse.
+// prepare creates or migrates the schema and counts the runs. Nothing is read of the
+// answers until Prefetch: what a run reads is what its input asks for, however long the
+// ledger's history grows.
 func (l *Ledger) prepare() error {
 	if l.version < SchemaVersion {
 		if err := l.migrate(); err != nil {
@@ -173,11 +168,7 @@ func (l *Ledger) prepare() error {
 	if err := l.db.QueryRow(l.q(`SELECT count(*) FROM {s}runs`)).Scan(&l.runs); err != nil {
 		return err
 	}
-	var err error
-	if l.lookup, err = l.db.Prepare(l.q(`SELECT result, pii FROM {s}answers WHERE id = ?`)); err != nil {
-		return err
-	}
-	return l.index()
+	return nil
 }
 
 func (l *Ledger) migrate() error {
@@ -203,29 +194,6 @@ func (l *Ledger) migrate() error {
 	return tx.Commit()
 }
 
-// index finds the latest final answer of each id against this run's API, fetched by the run
-// that stored it.
-func (l *Ledger) index() error {
-	if l.opt.Refetch {
-		return nil
-	}
-	rows, err := l.db.Query(l.q(`SELECT a.request_id, max(a.id) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
-		WHERE a.class IN ('PASS', 'FAIL') AND a.result IS NOT NULL AND r.base_url = ? GROUP BY a.request_id`), l.opt.API)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var key int64
-		if err := rows.Scan(&id, &key); err != nil {
-			return err
-		}
-		l.final[id] = key
-	}
-	return rows.Err()
-}
-
 // Run is what the ledger records of a run when it begins.
 type Run struct {
 	Started     time.Time
@@ -248,42 +216,61 @@ func (l *Ledger) Begin(r Run) error {
 	return nil
 }
 
-// Reusable is how many ids have a final answer this run may reuse.
-func (l *Ledger) Reusable() int { return len(l.final) }
+// Reusable is how many of the ids Prefetch read last have a final answer this run may
+// reuse: the ledger cannot tell for the whole input without reading it all (CountReusable
+// does, for vxrecon check).
+func (l *Ledger) Reusable() int {
+	n := 0
+	for _, c := range l.cache {
+		if c.key != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// CountReusable is how many ids have a final answer recorded against this run's API: a scan
+// of the answers, for vxrecon check.
+func (l *Ledger) CountReusable() (int, error) {
+	var n int
+	err := l.db.QueryRow(l.q(`SELECT count(DISTINCT a.request_id) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
+		WHERE a.class IN ('PASS', 'FAIL') AND a.result IS NOT NULL AND r.base_url = ?`), l.opt.API).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("ledger %s: %w", l.path, err)
+	}
+	return n, nil
+}
 
 // Runs is how many runs the ledger held before this one.
 func (l *Ledger) Runs() int { return l.runs }
 
-// Known is an id the API is known to answer (any with a final answer), "" if none.
+// Known is an id the API is known to answer (the latest recorded with a final answer against
+// it by an earlier run), "" if none. Asked once.
 func (l *Ledger) Known() string {
-	for id := range l.final {
-		return id
+	if l.known == nil {
+		var id string
+		if err := l.db.QueryRow(l.q(`SELECT a.request_id FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
+			WHERE a.class IN ('PASS', 'FAIL') AND r.base_url = ? AND a.run_id <> ? ORDER BY a.id DESC LIMIT 1`), l.opt.API, l.run).Scan(&id); err != nil {
+			id = ""
+		}
+		l.known = &id
 	}
-	return ""
+	return *l.known
 }
 
 // Lookup returns the latest final answer recorded for id against this run's API, if there is
-// one this run may reuse: kept with at least the personal detail the run's -pii shows.
+// one this run may reuse: kept with at least the personal detail the run's -pii shows. An id
+// the last Prefetch was not given is read on its own.
 func (l *Ledger) Lookup(id string) (recon.Result, bool) {
-	key, ok := l.final[id]
+	c, ok := l.cache[id]
 	if !ok {
+		l.Prefetch([]string{id})
+		c = l.cache[id]
+	}
+	if c == nil || c.key == 0 {
 		return recon.Result{}, false
 	}
-	if c, ok := l.cache[key]; ok {
-		return l.reuse(id, c.r, c.ok, c.mode)
-	}
-	var blob []byte
-	var mode string
-	if err := l.lookup.QueryRow(key).Scan(&blob, &mode); err != nil {
-		return recon.Result{}, false
-	}
-	return l.reusable(id, blob, mode)
-}
-
-// reusable decodes a stored answer and tells whether this run may reuse it.
-func (l *Ledger) reusable(id string, blob []byte, mode string) (recon.Result, bool) {
-	var r recon.Result
-	return l.reuse(id, r, decode(blob, &r), mode)
+	return l.reuse(id, c.r, c.ok, c.mode)
 }
 
 // reuse tells whether this run may reuse a decoded answer: a final answer of id, kept with
@@ -299,30 +286,44 @@ func (l *Ledger) reuse(id string, r recon.Result, decoded bool, mode string) (re
 // prefetchSize is how many ids Prefetch reads at once.
 const prefetchSize = 1000
 
-// Prefetch reads the stored answers of the ids a run is about to look up, in one query per
-// prefetchSize of them, so that Lookup does not query the file once per id (the run asks for
-// them in input order). It keeps only the last batch.
+// Prefetch reads what the ledger knows of the ids a run is about to look up, in two queries
+// per prefetchSize of them, so that Lookup and FirstSeen do not query the database once per
+// id (the run asks for them in input order): the night each was first recorded and the key
+// of its latest final answer against this run's API, then those answers, decoded on every
+// core. It keeps only the last batch. A query that fails leaves its ids unknown: asked again.
 func (l *Ledger) Prefetch(ids []string) {
-	var rowids []any
-	for _, id := range ids {
-		if rowid, ok := l.final[id]; ok {
-			rowids = append(rowids, rowid)
-		}
-	}
 	clear(l.cache)
-	l.prefetchFirst(ids)
-	for len(rowids) > 0 {
-		chunk := rowids[:min(prefetchSize, len(rowids))]
-		rowids = rowids[len(chunk):]
-		q := l.q(`SELECT id, result, pii FROM {s}answers WHERE id IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`)
-		rows, err := l.db.Query(q, chunk...)
+	for len(ids) > 0 {
+		chunk := ids[:min(prefetchSize, len(ids))]
+		ids = ids[len(chunk):]
+		for _, id := range chunk {
+			l.cache[id] = &cached{}
+		}
+		keyed := l.prefetchKeys(chunk)
+		if len(keyed) == 0 {
+			continue
+		}
+		keys := make([]any, len(keyed))
+		for i, c := range keyed {
+			keys[i] = c.key
+		}
+		rows, err := l.db.Query(l.q(`SELECT id, result, pii FROM {s}answers WHERE id IN (?`+strings.Repeat(",?", len(keys)-1)+`)`), keys...)
 		if err != nil {
-			return
+			l.forget(keyed)
+			continue
+		}
+		byKey := make(map[int64]*cached, len(keyed))
+		for _, c := range keyed {
+			byKey[c.key] = c
 		}
 		var got []*cached
 		for rows.Next() {
-			c := new(cached)
-			if rows.Scan(&c.rowid, &c.blob, &c.mode) == nil {
+			var key int64
+			var blob []byte
+			var mode string
+			if rows.Scan(&key, &blob, &mode) == nil && byKey[key] != nil {
+				c := byKey[key]
+				c.blob, c.mode = blob, mode
 				got = append(got, c)
 			}
 		}
@@ -330,8 +331,51 @@ func (l *Ledger) Prefetch(ids []string) {
 		decodeAll(got)
 		for _, c := range got {
 			c.blob = nil
-			l.cache[c.rowid] = c
 		}
+	}
+}
+
+// prefetchKeys reads, for one chunk of ids already in the cache, the night each was first
+// recorded by an earlier run (any API) and the key of its latest final answer against this
+// run's API (none with -refetch); it returns the entries that have one.
+func (l *Ledger) prefetchKeys(chunk []string) []*cached {
+	args := make([]any, 0, len(chunk)+2)
+	args = append(args, l.opt.API, l.run)
+	for _, id := range chunk {
+		args = append(args, id)
+	}
+	rows, err := l.db.Query(l.q(`SELECT a.request_id, min(r.night),
+		max(CASE WHEN a.class IN ('PASS', 'FAIL') AND a.result IS NOT NULL AND r.base_url = ? THEN a.id END)
+		FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
+		WHERE a.run_id <> ? AND a.request_id IN (?`+strings.Repeat(",?", len(chunk)-1)+`) GROUP BY a.request_id`), args...)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	var keyed []*cached
+	for rows.Next() {
+		var id, first string
+		var key sql.NullInt64
+		if rows.Scan(&id, &first, &key) != nil {
+			continue
+		}
+		c := l.cache[id]
+		if c == nil {
+			continue
+		}
+		c.first = first
+		if key.Valid && !l.opt.Refetch {
+			c.key = key.Int64
+			keyed = append(keyed, c)
+		}
+	}
+	return keyed
+}
+
+// forget drops the keys of answers that could not be read: those ids are asked again.
+func (l *Ledger) forget(cs []*cached) {
+	for _, c := range cs {
+		c.key = 0
 	}
 }
 
@@ -354,9 +398,11 @@ func decodeAll(cs []*cached) {
 	wg.Wait()
 }
 
-// cached is a stored answer Prefetch read and decoded.
+// cached is what Prefetch read of one id: the night it was first recorded, and its final
+// answer to reuse (key 0: none), decoded.
 type cached struct {
-	rowid int64
+	first string // "" when no earlier run recorded it
+	key   int64
 	blob  []byte
 	mode  string
 	r     recon.Result
@@ -399,11 +445,7 @@ func (l *Ledger) cached(id string, reused bool) *cached {
 	if !reused {
 		return nil
 	}
-	key, ok := l.final[id]
-	if !ok {
-		return nil
-	}
-	if c := l.cache[key]; c != nil && c.ok {
+	if c := l.cache[id]; c != nil && c.key != 0 && c.ok {
 		return c
 	}
 	return nil

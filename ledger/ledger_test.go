@@ -62,8 +62,8 @@ func testReuse(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Runs() != 1 || l.Reusable() != 2 || l.Known() == "" {
-		t.Errorf("runs %d, reusable %d, known %q", l.Runs(), l.Reusable(), l.Known())
+	if n, err := l.CountReusable(); l.Runs() != 1 || n != 2 || err != nil || l.Known() != "b" {
+		t.Errorf("runs %d, reusable %d (%v), known %q; want 1, 2, b", l.Runs(), n, err, l.Known())
 	}
 	r, ok := l.Lookup("a")
 	if !ok || r.Class != recon.Pass || r.Attempts != 2 || r.Session.Plus.Confirmation != "180603431" || r.PII != "" {
@@ -213,7 +213,20 @@ func testManyRows(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	if c, err := l.CountReusable(); c != n || err != nil {
+		t.Fatalf("reusable %d (%v), want %d", c, err, n)
+	}
+	var ids []string
+	for i := range n {
+		ids = append(ids, fmt.Sprintf("id-%04d", i))
+	}
+	l.Prefetch(ids)
 	if l.Reusable() != n {
-		t.Fatalf("reusable %d, want %d", l.Reusable(), n)
+		t.Fatalf("reusable after Prefetch %d, want %d", l.Reusable(), n)
+	}
+	for _, id := range []string{"id-0000", "id-0999", "id-1006"} {
+		if r, ok := l.Lookup(id); !ok || r.ID != id || r.Class != recon.Pass {
+			t.Errorf("Lookup(%s) after Prefetch: %v %+v", id, ok, r)
+		}
 	}
 }
