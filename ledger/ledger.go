@@ -410,10 +410,6 @@ type cached struct {
 	fields
 }
 
-// decode reads a stored answer.
-func decode(blob []byte, r *recon.Result) bool {
-	return len(blob) > 0 && json.Unmarshal(blob, r) == nil
-}
 
 // fields are the columns of an answer's row that come from the answer itself.
 type fields struct {

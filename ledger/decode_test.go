@@ -1,0 +1,81 @@
+package ledger
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/vxrecon/vxrecon/recon"
+)
+
+// storedSamples are answers as Append stores them: every field set, none, and the shapes
+// json.Marshal writes for each.
+func storedSamples() [][]byte {
+	full := recon.Result{ID: "sim-pass-000001", Class: recon.Pass, HTTPStatus: 200, Attempts: 2,
+		FetchedAt: time.Date(2026, 11, 1, 2, 3, 4, 5000, time.UTC), PII: "mask",
+		Session: &recon.Session{RequestID: "sim-pass-000001", Status: "PASS", Reference: "REF-1", FirstName: "J***",
+			LastName: "D***", Email: "j***@example.com", Phone: "***-***-0148", DOB: "1982-**-**",
+			Plus: &recon.Plus{Service: "IDMatch5.0", Confirmation: "180603431", Action: "PASS", Detail: "ALL CHECKS PASSED",
+				Issues: []string{"NO MATCH", "Ünïcode ✓"}, IssuesCut: 3},
+			Journey: &recon.Journey{Stops: []recon.Stop{{Timestamp: "2026-11-01 02:03:04", Type: "start", Source: "web",
+				Status: "PASS", Action: "PASS", Detail: "ok"}, {Timestamp: "2026-11-01 02:04:05"}}, StopsCut: 1,
+				Duration: json.RawMessage(`"00h 01m 01s"`)}}}
+	ms := full
+	ms.Session = &recon.Session{RequestID: "x", Status: "FAIL", Plus: &recon.Plus{}, Journey: &recon.Journey{Duration: json.RawMessage(`61000`), Stops: []recon.Stop{}}}
+	escaped := full
+	escaped.Session = &recon.Session{RequestID: "x", Status: "PASS", Plus: &recon.Plus{Detail: `A & B <tag> "quoted" \ tab	end`}}
+	var out [][]byte
+	for _, r := range []recon.Result{full, ms, escaped, {ID: "a", Class: recon.Fail}} {
+		b, _ := json.Marshal(&r)
+		out = append(out, b)
+	}
+	return append(out, []byte(`{"id":"a","class":"PASS","session":{"request_id":"a","status":"PASS"},"session":{"reference":"r"}}`),
+		[]byte(`{"ID":"a"}`), []byte(`{"id":"a","attempts":1e2}`), []byte(`{"id":"a","attempts":-0}`), []byte(` {"id" : "a" } `),
+		[]byte(`{"id":"a","fetched_at":"2026-11-01T02:03:04.5+01:00"}`), []byte(`{"id":"a","session":null}`), []byte(`{"id":"\xff"}`))
+}
+
+// TestDecodeStored: the hand-read stored answers are what json.Unmarshal makes of them.
+func TestDecodeStored(t *testing.T) {
+	for _, b := range storedSamples() {
+		checkDecode(t, b)
+	}
+}
+
+// FuzzDecodeStored: whatever the bytes, decode agrees with json.Unmarshal.
+func FuzzDecodeStored(f *testing.F) {
+	for _, b := range storedSamples() {
+		f.Add(b)
+	}
+	f.Fuzz(checkDecode)
+}
+
+func checkDecode(t *testing.T, b []byte) {
+	var want recon.Result
+	werr := json.Unmarshal(b, &want)
+	var got recon.Result
+	ok := decode(b, &got)
+	if ok != (werr == nil && len(b) > 0) {
+		t.Fatalf("%q: decode %v, json.Unmarshal %v", b, ok, werr)
+	}
+	if ok && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\n got %+v\nwant %+v", b, got, want)
+	}
+}
+
+// BenchmarkDecodeStored: one stored answer of the simulator's kind.
+func BenchmarkDecodeStored(b *testing.B) {
+	blob := storedSamples()[0]
+	b.Run("hand", func(b *testing.B) {
+		for b.Loop() {
+			var r recon.Result
+			decode(blob, &r)
+		}
+	})
+	b.Run("json", func(b *testing.B) {
+		for b.Loop() {
+			var r recon.Result
+			_ = json.Unmarshal(blob, &r)
+		}
+	})
+}
