@@ -410,7 +410,6 @@ type cached struct {
 	fields
 }
 
-
 // fields are the columns of an answer's row that come from the answer itself.
 type fields struct {
 	status, action, service, confirmation, detail, issues string
