@@ -10,6 +10,7 @@ package batch
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -360,12 +361,33 @@ func (r *run) readHistory() error {
 	if r.c.Previous != "" {
 		return nil
 	}
-	prev, ids, classes, err := l.Previous()
+	// The previous run's answers are matched to this run's ids as they are read: a byte an id,
+	// and a row for each id this run does not have (gone), in the previous run's input order.
+	before := make([]recon.Class, r.batch.Len())
+	type goneID struct {
+		report.ChangeRow
+		line int
+	}
+	var gone []goneID
+	answers := 0
+	prev, err := l.Previous(func(id string, class recon.Class, line int) {
+		answers++
+		if i := r.batch.Index(id); i >= 0 {
+			before[i] = class
+		} else {
+			gone = append(gone, goneID{report.ChangeRow{ID: id, Before: class}, line})
+		}
+	})
 	if err != nil || prev == "" {
 		return err
 	}
-	r.changes = report.NewChanges(ids, classes)
-	r.log.Info().Str("night", prev).Int("ids", len(ids)).Msg("changes: compared with the ledger's previous run")
+	slices.SortStableFunc(gone, func(a, b goneID) int { return cmp.Compare(a.line, b.line) })
+	rows := make([]report.ChangeRow, len(gone))
+	for k, g := range gone {
+		rows[k] = g.ChangeRow
+	}
+	r.changes = report.NewIndexedChanges(before, rows)
+	r.log.Info().Str("night", prev).Int("ids", answers).Msg("changes: compared with the ledger's previous run")
 	return nil
 }
 

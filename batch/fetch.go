@@ -277,7 +277,7 @@ func (r *run) record(i int, rec *recon.Record, res *recon.Result) error {
 		r.ledger.Add(rec, res.Class, d.Service)
 	}
 	if r.changes != nil {
-		r.changes.Add(rec.ID, res.Class)
+		r.changes.AddAt(i, rec.ID, res.Class)
 	}
 	return r.wb.AddResult(rec, res, &d)
 }

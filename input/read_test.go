@@ -658,3 +658,28 @@ func TestReadOptionsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestIndex: once read, every unique id is found at its index, a repeated one at its first,
+// and an id not in the input (or differing in case) nowhere.
+func TestIndex(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("request_id\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "id-%05d\n", i)
+	}
+	b.WriteString("id-00007\n")
+	got, err := Read(strings.NewReader(b.String()), Options{Name: "ids.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3000 {
+		if k := got.Index(fmt.Sprintf("id-%05d", i)); k != i {
+			t.Fatalf("Index(id-%05d) = %d", i, k)
+		}
+	}
+	for _, id := range []string{"id-03000", "ID-00001", "", "id-0000"} {
+		if k := got.Index(id); k != -1 {
+			t.Errorf("Index(%q) = %d, want -1", id, k)
+		}
+	}
+}

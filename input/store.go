@@ -59,6 +59,14 @@ func (s *store) idAt(i int) []byte {
 	return s.ids[start:s.idEnd[i]]
 }
 
+// idIs tells whether id i is id, while reading or after.
+func (s *store) idIs(i int, id string) bool {
+	if s.ids != nil || s.idText == "" {
+		return string(s.idAt(i)) == id
+	}
+	return s.id(i) == id
+}
+
 // find returns the index of id, or -1, and the slot where it is or would go.
 func (s *store) find(id string) (int, int) {
 	mask := len(s.table) - 1
@@ -68,7 +76,7 @@ func (s *store) find(id string) (int, int) {
 		if e == 0 {
 			return -1, slot
 		}
-		if string(s.idAt(int(e-1))) == id {
+		if s.idIs(int(e-1), id) {
 			return int(e - 1), slot
 		}
 		slot = (slot + 1) & mask
@@ -129,12 +137,11 @@ func (s *store) repeat(i, line int, amount float64) {
 	}
 }
 
-// done ends reading: the texts become strings the ids and cells are cut from, and what only
-// reading needed is let go.
+// done ends reading: the texts become strings the ids and cells are cut from. The table stays
+// (4 bytes a slot) for Batch.Index.
 func (s *store) done() {
 	s.idText, s.ids = string(s.ids), nil
 	s.cellText, s.cells = string(s.cells), nil
-	s.table = nil
 }
 
 // id is id i once reading is done: a part of one string, no copy.
@@ -174,6 +181,12 @@ func (s *store) record(i int) recon.Record {
 
 // Len returns the number of unique valid ids.
 func (b *Batch) Len() int { return b.store.len() }
+
+// Index returns the index of id among the unique valid ids, or -1.
+func (b *Batch) Index(id string) int {
+	i, _ := b.store.find(id)
+	return i
+}
 
 // ID returns the i-th unique valid id, in input order, without a copy.
 func (b *Batch) ID(i int) string { return b.store.id(i) }

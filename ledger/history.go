@@ -1,11 +1,9 @@
 package ledger
 
 import (
-	"cmp"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -64,49 +62,48 @@ func (l *Ledger) Nights(from, to string, limit int) ([]report.Night, error) {
 }
 
 // Previous is the run this one compares with when no -previous is given: the latest finished
-// run against the same API whose night is not after this run's, with its ids and classes in
-// the order of its input. night is "" when there is none.
-func (l *Ledger) Previous() (night string, ids []string, classes []recon.Class, err error) {
+// run against the same API whose night is not after this run's. It gives each of that run's
+// answers to fn (its id, its class as one of recon.Classes, its first input line), in the
+// order they were recorded, and returns its night: "" when there is none.
+func (l *Ledger) Previous(fn func(id string, class recon.Class, line int)) (string, error) {
 	var run int64
-	err = l.db.QueryRow(l.q(`SELECT id, night FROM {s}runs WHERE finished IS NOT NULL AND base_url = ? AND id <> ? AND night <= ?
+	var night string
+	err := l.db.QueryRow(l.q(`SELECT id, night FROM {s}runs WHERE finished IS NOT NULL AND base_url = ? AND id <> ? AND night <= ?
 		ORDER BY night DESC, id DESC LIMIT 1`), l.opt.API, l.run, l.night).Scan(&run, &night)
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return "", nil, nil, nil
-		}
-		return "", nil, nil, fmt.Errorf("ledger %s: %w", l.path, err)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
 	}
-	// Answers are recorded as they arrive; the run read its ids in input order.
+	if err != nil {
+		return "", fmt.Errorf("ledger %s: %w", l.path, err)
+	}
 	rows, err := l.db.Query(l.q(`SELECT request_id, class, input_lines FROM {s}answers WHERE run_id = ? ORDER BY id`), run)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("ledger %s: %w", l.path, err)
+		return "", fmt.Errorf("ledger %s: %w", l.path, err)
 	}
 	defer rows.Close()
-	type answer struct {
-		id    string
-		class recon.Class
-		line  int
-	}
-	var all []answer
 	for rows.Next() {
-		var a answer
-		var class string
+		var id, class string
 		var lines sql.NullString
-		if err := rows.Scan(&a.id, &class, &lines); err != nil {
-			return "", nil, nil, fmt.Errorf("ledger %s: %w", l.path, err)
+		if err := rows.Scan(&id, &class, &lines); err != nil {
+			return "", fmt.Errorf("ledger %s: %w", l.path, err)
 		}
-		a.class = recon.Class(class)
 		first, _, _ := strings.Cut(lines.String, ",")
-		a.line, _ = strconv.Atoi(strings.TrimSpace(first))
-		all = append(all, a)
+		line, _ := strconv.Atoi(strings.TrimSpace(first))
+		fn(id, canonical(class), line)
 	}
 	if err := rows.Err(); err != nil {
-		return "", nil, nil, fmt.Errorf("ledger %s: %w", l.path, err)
+		return "", fmt.Errorf("ledger %s: %w", l.path, err)
 	}
-	slices.SortStableFunc(all, func(a, b answer) int { return cmp.Compare(a.line, b.line) })
-	ids, classes = make([]string, len(all)), make([]recon.Class, len(all))
-	for i, a := range all {
-		ids[i], classes[i] = a.id, a.class
+	return night, nil
+}
+
+// canonical is class as one of recon.Classes (whose strings are constants: a million answers
+// keep no copy of theirs), or as read when it is none of them.
+func canonical(class string) recon.Class {
+	for _, c := range recon.Classes {
+		if string(c) == class {
+			return c
+		}
 	}
-	return night, ids, classes, nil
+	return recon.Class(class)
 }

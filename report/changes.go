@@ -117,6 +117,11 @@ type Changes struct {
 	changes []change       // this run's changed ids, in input order
 	added   []change       // this run's new ids, in input order
 	set     ChangeSet      // the counts and Matrix
+
+	// With NewIndexedChanges instead of prev and before: the previous class of this run's id
+	// i (-1: not in the previous run), and the previous run's ids this run lacks.
+	at   []int8
+	gone []change
 }
 
 // prevID is one id of the previous run and whether this run has met it.
@@ -143,6 +148,51 @@ func NewChanges(ids []string, classes []recon.Class) *Changes {
 		c.before = append(c.before, prevID{id: ids[i], class: ci})
 	}
 	return c
+}
+
+// NewIndexedChanges starts a comparison with a previous run already matched to this run's
+// ids, which costs a byte an id instead of a map of the previous run's: before[i] is the
+// previous class of this run's id i ("" when the previous run did not have it), gone the
+// previous run's ids this run does not have, in its order. Use AddAt.
+func NewIndexedChanges(before []recon.Class, gone []ChangeRow) *Changes {
+	c := &Changes{at: make([]int8, len(before))}
+	for i, cl := range before {
+		c.at[i] = -1
+		if cl != "" {
+			c.at[i] = classIndex(cl)
+		}
+	}
+	for _, g := range gone {
+		c.gone = append(c.gone, change{id: g.ID, before: classIndex(g.Before), now: -1})
+	}
+	return c
+}
+
+// AddAt is Add for this run's id i (its index in input order): the only way to add to
+// NewIndexedChanges's comparison, and the same as Add for NewChanges's.
+func (c *Changes) AddAt(i int, id string, now recon.Class) {
+	if c.at == nil {
+		c.Add(id, now)
+		return
+	}
+	ni := classIndex(now)
+	pi := int8(-1)
+	if i >= 0 && i < len(c.at) {
+		pi = c.at[i]
+	}
+	if pi < 0 {
+		c.set.New++
+		c.set.Matrix[NewRow][ni]++
+		c.added = append(c.added, change{id: id, before: -1, now: ni})
+		return
+	}
+	c.set.Matrix[pi][ni]++
+	if pi == ni {
+		c.set.Unchanged++
+		return
+	}
+	c.set.Changed++
+	c.changes = append(c.changes, change{id: id, before: pi, now: ni})
 }
 
 // Add compares one id of this run, of class now, with the previous run. Call it once per
@@ -174,6 +224,11 @@ func (c *Changes) Result() ChangeSet {
 	s := c.set
 	s.changes = make([]change, 0, len(c.changes)+len(c.added))
 	s.changes = append(append(s.changes, c.changes...), c.added...)
+	for _, g := range c.gone {
+		s.Gone++
+		s.Matrix[g.before][GoneCol]++
+		s.gone = append(s.gone, g)
+	}
 	for _, p := range c.before {
 		if !p.seen {
 			s.Gone++

@@ -93,3 +93,46 @@ func TestChangesEdges(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexedChanges: a comparison matched to this run's indexes gives the same counts,
+// Matrix and rows as one built from the previous run's ids.
+func TestIndexedChanges(t *testing.T) {
+	prevIDs := []string{"p1", "p6", "p2", "p3", "p4", "p5"}
+	prevClasses := []recon.Class{recon.Pass, recon.NotFound, recon.Pass, recon.NotFound, recon.InProgress, recon.Error}
+	now := []struct {
+		id  string
+		now recon.Class
+	}{{"n1", recon.Fail}, {"p3", recon.Pass}, {"p1", recon.Pass}, {"p2", recon.Pass}, {"n2", recon.Error}, {"p5", recon.Fail}}
+
+	byID := NewChanges(prevIDs, prevClasses)
+	before := make([]recon.Class, len(now))
+	var gone []ChangeRow
+	for k, id := range prevIDs {
+		i := slices.IndexFunc(now, func(n struct {
+			id  string
+			now recon.Class
+		}) bool {
+			return n.id == id
+		})
+		if i < 0 {
+			gone = append(gone, ChangeRow{ID: id, Before: prevClasses[k]})
+		} else {
+			before[i] = prevClasses[k]
+		}
+	}
+	byIndex := NewIndexedChanges(before, gone)
+	for i, a := range now {
+		byID.Add(a.id, a.now)
+		byIndex.AddAt(i, a.id, a.now)
+	}
+	a, b := byID.Result(), byIndex.Result()
+	if a.Changed != b.Changed || a.New != b.New || a.Gone != b.Gone || a.Unchanged != b.Unchanged || a.Matrix != b.Matrix {
+		t.Errorf("counts differ:\n by id    %+v\n by index %+v", a, b)
+	}
+	if ra, rb := slices.Collect(a.Rows()), slices.Collect(b.Rows()); !reflect.DeepEqual(ra, rb) {
+		t.Errorf("rows differ:\n by id    %v\n by index %v", ra, rb)
+	}
+	if a.Gone != 2 || a.Changed != 2 || a.New != 2 || a.Unchanged != 2 {
+		t.Errorf("counts %+v", a)
+	}
+}
