@@ -133,23 +133,33 @@ const prefetchSize = 1000
 
 // prefetcher is a source of known answers that reads better in bulk than one id at a time
 // (the ledger: one query for many ids).
-type prefetcher interface{ Prefetch(ids []string) }
+// Prefetch is given the ids looked up next and those after them, which it may read
+// meanwhile.
+type prefetcher interface{ Prefetch(ids, next []string) }
 
-// prefetch tells each source that can read in bulk which ids are looked up next, from i.
+// prefetch tells each source that can read in bulk which ids are looked up next, from i,
+// and which after them.
 func (r *run) prefetch(i int) {
-	var ids []string
+	var ids, next []string
 	for _, k := range r.known {
 		p, ok := k.(prefetcher)
 		if !ok {
 			continue
 		}
 		if ids == nil {
-			for j := i; j < min(i+prefetchSize, r.batch.Len()); j++ {
-				ids = append(ids, r.batch.ID(j))
-			}
+			ids, next = r.idsFrom(i), r.idsFrom(i+prefetchSize)
 		}
-		p.Prefetch(ids)
+		p.Prefetch(ids, next)
 	}
+}
+
+// idsFrom are the prefetchSize ids from i (fewer at the end).
+func (r *run) idsFrom(i int) []string {
+	var ids []string
+	for j := i; j < min(i+prefetchSize, r.batch.Len()); j++ {
+		ids = append(ids, r.batch.ID(j))
+	}
+	return ids
 }
 
 // reorderBudget is the memory the results waiting for their turn may hold; beyond it they

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,20 +58,22 @@ type Options struct {
 
 // Ledger is one run's use of a ledger file.
 type Ledger struct {
-	path    string       // the file, or the database URL with its password redacted
-	pg      bool         // PostgreSQL, not SQLite
-	schema  string       // "vxrecon." on PostgreSQL, "" on SQLite
-	ddl     string       // the schema, in this database's SQL
-	version int          // the schema version found, 0 for a new ledger
-	shut    func() error // closes db and lets the run's lock go, in the order the database needs
-	db      *sql.DB
-	opt     Options
-	cache   map[string]*cached // what Prefetch read of each id it was given
-	known   *string            // Known's answer, once asked
-	night   string             // this run's night, from Begin
-	inserts map[int]*sql.Stmt  // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
-	runs    int                // runs recorded before this one
-	run     int64              // this run's id, from Begin
+	path     string       // the file, or the database URL with its password redacted
+	pg       bool         // PostgreSQL, not SQLite
+	schema   string       // "vxrecon." on PostgreSQL, "" on SQLite
+	ddl      string       // the schema, in this database's SQL
+	version  int          // the schema version found, 0 for a new ledger
+	shut     func() error // closes db and lets the run's lock go, in the order the database needs
+	db       *sql.DB
+	opt      Options
+	cache    map[string]*cached      // what Prefetch read of each id it was given
+	ahead    chan map[string]*cached // what Prefetch reads in the background, of aheadFor
+	aheadFor []string
+	known    *string           // Known's answer, once asked
+	night    string            // this run's night, from Begin
+	inserts  map[int]*sql.Stmt // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
+	runs     int               // runs recorded before this one
+	run      int64             // this run's id, from Begin
 
 	mu       sync.Mutex
 	pending  []row
@@ -125,6 +128,7 @@ func Inspect(dsn string) error {
 
 // release lets go of what Open took, on its way out.
 func (l *Ledger) release() error {
+	l.waitAhead()
 	for _, stmt := range l.inserts {
 		stmt.Close()
 	}
@@ -264,7 +268,7 @@ func (l *Ledger) Known() string {
 func (l *Ledger) Lookup(id string) (recon.Result, bool) {
 	c, ok := l.cache[id]
 	if !ok {
-		l.Prefetch([]string{id})
+		l.Prefetch([]string{id}, nil)
 		c = l.cache[id]
 	}
 	if c == nil || c.key == 0 {
@@ -291,15 +295,42 @@ const prefetchSize = 1000
 // id (the run asks for them in input order): the night each was first recorded and the key
 // of its latest final answer against this run's API, then those answers, decoded on every
 // core. It keeps only the last batch. A query that fails leaves its ids unknown: asked again.
-func (l *Ledger) Prefetch(ids []string) {
-	clear(l.cache)
+// next, if any, are the ids the run will look up after these: they are read meanwhile, in
+// the background, so that the run's next Prefetch finds them ready.
+func (l *Ledger) Prefetch(ids, next []string) {
+	if l.ahead != nil && slices.Equal(l.aheadFor, ids) {
+		l.cache = <-l.ahead
+	} else {
+		l.waitAhead()
+		l.cache = l.read(ids)
+	}
+	l.ahead, l.aheadFor = nil, nil
+	if len(next) > 0 {
+		ch := make(chan map[string]*cached, 1)
+		l.ahead, l.aheadFor = ch, next
+		go func() { ch <- l.read(next) }()
+	}
+}
+
+// waitAhead waits for a read Prefetch started in the background, and drops it.
+func (l *Ledger) waitAhead() {
+	if l.ahead != nil {
+		<-l.ahead
+		l.ahead, l.aheadFor = nil, nil
+	}
+}
+
+// read is what the ledger knows of ids (see Prefetch), by id: every one of them has an
+// entry. It touches nothing of l but the database, so it may run beside the run.
+func (l *Ledger) read(ids []string) map[string]*cached {
+	cache := make(map[string]*cached, len(ids))
 	for len(ids) > 0 {
 		chunk := ids[:min(prefetchSize, len(ids))]
 		ids = ids[len(chunk):]
 		for _, id := range chunk {
-			l.cache[id] = &cached{}
+			cache[id] = &cached{}
 		}
-		keyed := l.prefetchKeys(chunk)
+		keyed := l.prefetchKeys(cache, chunk)
 		if len(keyed) == 0 {
 			continue
 		}
@@ -333,12 +364,13 @@ func (l *Ledger) Prefetch(ids []string) {
 			c.blob = nil
 		}
 	}
+	return cache
 }
 
-// prefetchKeys reads, for one chunk of ids already in the cache, the night each was first
+// prefetchKeys reads, for one chunk of ids already in cache, the night each was first
 // recorded by an earlier run (any API) and the key of its latest final answer against this
 // run's API (none with -refetch); it returns the entries that have one.
-func (l *Ledger) prefetchKeys(chunk []string) []*cached {
+func (l *Ledger) prefetchKeys(cache map[string]*cached, chunk []string) []*cached {
 	args := make([]any, 0, len(chunk)+2)
 	args = append(args, l.opt.API, l.run)
 	for _, id := range chunk {
@@ -359,7 +391,7 @@ func (l *Ledger) prefetchKeys(chunk []string) []*cached {
 		if rows.Scan(&id, &first, &key) != nil {
 			continue
 		}
-		c := l.cache[id]
+		c := cache[id]
 		if c == nil {
 			continue
 		}
