@@ -169,10 +169,27 @@ func (l *Ledger) prepare() error {
 			return fmt.Errorf("create the schema: %w", err)
 		}
 	}
+	for _, st := range indexDDL {
+		if _, err := l.db.Exec(strings.ReplaceAll(st, "{s}", l.schema)); err != nil {
+			return fmt.Errorf("index the answers: %w", err)
+		}
+	}
 	if err := l.db.QueryRow(l.q(`SELECT count(*) FROM {s}runs`)).Scan(&l.runs); err != nil {
 		return err
 	}
 	return nil
+}
+
+// indexDDL are the answers' indexes for reading an id's history, made (or, on a ledger an
+// earlier vxrecon made, added) at each open; a vxrecon of the same schema version without
+// them still reads and writes the ledger. answers_first holds each id's runs, so its first
+// night is read from the index alone, however many nights it has been seen; answers_final
+// holds only the rows with a stored answer, the few a reuse looks at. answers_first replaces
+// version 1's first index, answers_by_id (request_id alone).
+var indexDDL = []string{
+	`CREATE INDEX IF NOT EXISTS answers_first ON {s}answers(request_id, run_id)`,
+	`CREATE INDEX IF NOT EXISTS answers_final ON {s}answers(request_id) WHERE result IS NOT NULL`,
+	`DROP INDEX IF EXISTS {s}answers_by_id`,
 }
 
 func (l *Ledger) migrate() error {
@@ -369,39 +386,55 @@ func (l *Ledger) read(ids []string) map[string]*cached {
 
 // prefetchKeys reads, for one chunk of ids already in cache, the night each was first
 // recorded by an earlier run (any API) and the key of its latest final answer against this
-// run's API (none with -refetch); it returns the entries that have one.
+// run's API (none with -refetch), in two queries that each use an index of its own; it
+// returns the entries that have a key.
 func (l *Ledger) prefetchKeys(cache map[string]*cached, chunk []string) []*cached {
-	args := make([]any, 0, len(chunk)+2)
-	args = append(args, l.opt.API, l.run)
+	in := `(?` + strings.Repeat(",?", len(chunk)-1) + `)`
+	args := make([]any, 0, len(chunk)+1)
+	args = append(args, l.run)
 	for _, id := range chunk {
 		args = append(args, id)
 	}
-	rows, err := l.db.Query(l.q(`SELECT a.request_id, min(r.night),
-		max(CASE WHEN a.class IN ('PASS', 'FAIL') AND a.result IS NOT NULL AND r.base_url = ? THEN a.id END)
-		FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
-		WHERE a.run_id <> ? AND a.request_id IN (?`+strings.Repeat(",?", len(chunk)-1)+`) GROUP BY a.request_id`), args...)
-	if err != nil {
+	// The first night from answers_first alone (no answer row is read)…
+	var night sql.NullString
+	l.eachRow(`SELECT a.request_id, min(r.night) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
+		WHERE a.run_id <> ? AND a.request_id IN `+in+` GROUP BY a.request_id`, args, &night, func(id string) {
+		if c := cache[id]; c != nil {
+			c.first = night.String
+		}
+	})
+	if l.opt.Refetch {
 		return nil
 	}
-	defer rows.Close()
+	// …and the latest final answer kept, from answers_final's few rows.
+	args[0] = l.opt.API
 	var keyed []*cached
-	for rows.Next() {
-		var id, first string
-		var key sql.NullInt64
-		if rows.Scan(&id, &first, &key) != nil {
-			continue
-		}
-		c := cache[id]
-		if c == nil {
-			continue
-		}
-		c.first = first
-		if key.Valid && !l.opt.Refetch {
+	var key sql.NullInt64
+	l.eachRow(`SELECT a.request_id, max(a.id) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
+		WHERE a.result IS NOT NULL AND a.class IN ('PASS', 'FAIL') AND r.base_url = ? AND a.request_id IN `+in+`
+		GROUP BY a.request_id`, args, &key, func(id string) {
+		if c := cache[id]; c != nil && key.Valid {
 			c.key = key.Int64
 			keyed = append(keyed, c)
 		}
-	}
+	})
 	return keyed
+}
+
+// eachRow runs a query of (request_id, one value) and gives each row's id to fn, its value
+// scanned into v; a query that fails gives nothing (its ids are asked again).
+func (l *Ledger) eachRow(query string, args []any, v any, fn func(id string)) {
+	rows, err := l.db.Query(l.q(query), args...)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id, v) == nil {
+			fn(id)
+		}
+	}
 }
 
 // forget drops the keys of answers that could not be read: those ids are asked again.

@@ -239,3 +239,46 @@ func testManyRows(t *testing.T, dsn string) {
 		}
 	}
 }
+
+// TestIndexesUpgraded: a ledger an earlier build made (version 1's answers_by_id, not this
+// build's indexes) gets answers_first and answers_final at its next open, and loses
+// answers_by_id; its answers are reused as before.
+func TestIndexesUpgraded(t *testing.T) { backends(t, testIndexesUpgraded) }
+
+func testIndexesUpgraded(t *testing.T, dsn string) {
+	l := night(t, dsn, Options{API: api, PII: pii.Mask}, answer("a", recon.Pass))
+	s := l.schema
+	for _, st := range []string{`DROP INDEX ` + s + `answers_first`, `DROP INDEX ` + s + `answers_final`,
+		`CREATE INDEX answers_by_id ON ` + s + `answers(request_id)`} {
+		if _, err := l.db.Exec(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	l, err := Open(dsn, Options{API: api, PII: pii.Mask})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	q := `SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'answers%' ORDER BY name`
+	if l.pg {
+		q = `SELECT indexname FROM pg_indexes WHERE schemaname = 'vxrecon' AND indexname LIKE 'answers%' AND indexname <> 'answers_pkey' ORDER BY indexname`
+	}
+	rows, err := l.db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, n)
+	}
+	rows.Close()
+	if strings.Join(names, " ") != "answers_by_run answers_final answers_first" {
+		t.Errorf("indexes %v, want answers_by_run answers_final answers_first", names)
+	}
+	if r, ok := l.Lookup("a"); !ok || r.Class != recon.Pass {
+		t.Errorf("Lookup(a) after the upgrade: %v %+v", ok, r)
+	}
+}

@@ -55,7 +55,6 @@ CREATE TABLE IF NOT EXISTS {s}answers (
 	pii TEXT NOT NULL,
 	result BYTEA
 );
-CREATE INDEX IF NOT EXISTS answers_by_id ON {s}answers(request_id);
 CREATE INDEX IF NOT EXISTS answers_by_run ON {s}answers(run_id)
 `
 

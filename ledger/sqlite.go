@@ -48,7 +48,6 @@ CREATE TABLE IF NOT EXISTS answers (
 	pii TEXT NOT NULL,
 	result BLOB
 );
-CREATE INDEX IF NOT EXISTS answers_by_id ON answers(request_id);
 CREATE INDEX IF NOT EXISTS answers_by_run ON answers(run_id)
 `
 
