@@ -128,18 +128,10 @@ func checkTLS(dsn string) error {
 // takes the run's advisory lock on a connection held for the run, and reads what the schema
 // vxrecon holds.
 func (l *Ledger) openPostgres(dsn string) error {
-	l.pg, l.schema, l.ddl = true, pgSchema+".", pgDDL
-	if err := checkTLS(dsn); err != nil {
+	l.ddl = pgDDL
+	if err := l.openPool(dsn, 4, nil); err != nil {
 		return err
 	}
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		return fmt.Errorf("not a valid PostgreSQL URL: %w", err)
-	}
-	cfg.ConnectTimeout = 10 * time.Second
-	l.db = stdlib.OpenDB(*cfg)
-	l.db.SetMaxOpenConns(4)
-	l.shut = l.db.Close
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := l.db.Conn(ctx)
@@ -163,6 +155,27 @@ func (l *Ledger) openPostgres(dsn string) error {
 	}
 	l.version, err = inspectSchema(ctx, l.db)
 	return err
+}
+
+// openPool opens the database pool of at most conns connections that dsn names (a URL to a
+// host that is not loopback must say its TLS mode), with params set on each connection.
+func (l *Ledger) openPool(dsn string, conns int, params map[string]string) error {
+	l.pg, l.schema = true, pgSchema+"."
+	if err := checkTLS(dsn); err != nil {
+		return err
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return fmt.Errorf("not a valid PostgreSQL URL: %w", err)
+	}
+	cfg.ConnectTimeout = 10 * time.Second
+	for k, v := range params {
+		cfg.RuntimeParams[k] = v
+	}
+	l.db = stdlib.OpenDB(*cfg)
+	l.db.SetMaxOpenConns(conns)
+	l.shut = l.db.Close
+	return nil
 }
 
 // inspectSchema reads what the schema vxrecon holds: nothing (a new ledger, version 0), a

@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"os"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // OpenReader opens the ledger dsn names to read it only (vxrecon report): no lock, so a
@@ -54,24 +51,15 @@ func (l *Ledger) openSQLiteReader(path string) error {
 }
 
 func (l *Ledger) openPostgresReader(dsn string) error {
-	l.pg, l.schema = true, pgSchema+"."
-	if err := checkTLS(dsn); err != nil {
+	if err := l.openPool(dsn, 2, map[string]string{"default_transaction_read_only": "on"}); err != nil {
 		return err
 	}
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		return fmt.Errorf("not a valid PostgreSQL URL: %w", err)
-	}
-	cfg.ConnectTimeout = 10 * time.Second
-	cfg.RuntimeParams["default_transaction_read_only"] = "on"
-	l.db = stdlib.OpenDB(*cfg)
-	l.db.SetMaxOpenConns(2)
-	l.shut = l.db.Close
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := l.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("cannot connect: %w", err)
 	}
+	var err error
 	l.version, err = inspectSchema(ctx, l.db)
 	return err
 }
