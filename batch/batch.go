@@ -199,13 +199,16 @@ type run struct {
 	first   []int32        // with -ledger: the day (since 1970) each id was first recorded
 	aging   report.Aging   // with -ledger: the open ids by age
 	nights  []report.Night // with -ledger: the trend's earlier nights, oldest first
-	known   []Known        // answers known before the run: the journal, then the ledger
-	sha256  string         // the input's, for the ledger
-	wb      *output.Workbook
-	agg     *report.Aggregate
-	client  *vx.Client
-	reused  int           // answers taken from the journal
-	spill   reorder.Stats // how much waited for its turn
+
+	prevChanges chan *report.Changes // with -ledger and no -previous: the previous run, being read
+	nowClass    []int8               // meanwhile, each id's class (index in recon.Classes, -1 none)
+	known       []Known              // answers known before the run: the journal, then the ledger
+	sha256      string               // the input's, for the ledger
+	wb          *output.Workbook
+	agg         *report.Aggregate
+	client      *vx.Client
+	reused      int           // answers taken from the journal
+	spill       reorder.Stats // how much waited for its turn
 
 	appendFailed [2]sync.Once // said once per source of known answers
 }
@@ -361,8 +364,23 @@ func (r *run) readHistory() error {
 	if r.c.Previous != "" {
 		return nil
 	}
-	// The previous run's answers are matched to this run's ids as they are read: a byte an id,
-	// and a row for each id this run does not have (gone), in the previous run's input order.
+	// The previous run is read beside the run (2 s at a million ids); the writer keeps each
+	// id's class meanwhile, a byte an id, and finish compares them.
+	r.nowClass = make([]int8, r.batch.Len())
+	for i := range r.nowClass {
+		r.nowClass[i] = -1
+	}
+	ch := make(chan *report.Changes, 1)
+	r.prevChanges = ch
+	go func() { ch <- r.previousChanges() }()
+	return nil
+}
+
+// previousChanges reads the ledger's previous finished run and matches its answers to this
+// run's ids as they are read: a byte an id, and a row for each id this run does not have
+// (gone), in the previous run's input order. Nil when there is none, or when it cannot be
+// read (said in the log: the run goes on without Changes).
+func (r *run) previousChanges() *report.Changes {
 	before := make([]recon.Class, r.batch.Len())
 	type goneID struct {
 		report.ChangeRow
@@ -370,7 +388,7 @@ func (r *run) readHistory() error {
 	}
 	var gone []goneID
 	answers := 0
-	prev, err := l.Previous(func(id string, class recon.Class, line int) {
+	prev, err := r.history.Previous(func(id string, class recon.Class, line int) {
 		answers++
 		if i := r.batch.Index(id); i >= 0 {
 			before[i] = class
@@ -378,17 +396,39 @@ func (r *run) readHistory() error {
 			gone = append(gone, goneID{report.ChangeRow{ID: id, Before: class}, line})
 		}
 	})
-	if err != nil || prev == "" {
-		return err
+	if err != nil {
+		r.log.Warn().Err(err).Msg("changes: the ledger's previous run could not be read; no Changes sheet")
+		return nil
+	}
+	if prev == "" {
+		return nil
 	}
 	slices.SortStableFunc(gone, func(a, b goneID) int { return cmp.Compare(a.line, b.line) })
 	rows := make([]report.ChangeRow, len(gone))
 	for k, g := range gone {
 		rows[k] = g.ChangeRow
 	}
-	r.changes = report.NewIndexedChanges(before, rows)
 	r.log.Info().Str("night", prev).Int("ids", answers).Msg("changes: compared with the ledger's previous run")
-	return nil
+	return report.NewIndexedChanges(before, rows)
+}
+
+// ledgerChanges waits for the previous run readHistory started reading, if any, and compares
+// this run's classes with it (r.changes).
+func (r *run) ledgerChanges() {
+	if r.prevChanges == nil {
+		return
+	}
+	ch := <-r.prevChanges
+	r.prevChanges = nil
+	if ch == nil {
+		return
+	}
+	for i, ci := range r.nowClass {
+		if ci >= 0 {
+			ch.AddAt(i, r.batch.ID(i), recon.Classes[ci])
+		}
+	}
+	r.changes, r.nowClass = ch, nil
 }
 
 // close releases what prepare and fetch opened; the files written stay.

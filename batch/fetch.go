@@ -288,6 +288,12 @@ func (r *run) record(i int, rec *recon.Record, res *recon.Result) error {
 	}
 	if r.changes != nil {
 		r.changes.AddAt(i, rec.ID, res.Class)
+	} else if r.nowClass != nil {
+		ci := res.Class.Index()
+		if ci < 0 {
+			ci = recon.Error.Index() // as report counts an unknown class
+		}
+		r.nowClass[i] = int8(ci)
 	}
 	return r.wb.AddResult(rec, res, &d)
 }

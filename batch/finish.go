@@ -57,6 +57,9 @@ func (r *run) finish(ctx context.Context, runErr error) Outcome {
 		b := r.ledger.Billing()
 		sum.Billing = &b
 	}
+	if r.history != nil {
+		r.ledgerChanges()
+	}
 	if r.changes != nil {
 		cs := r.changes.Result()
 		sum.Changes = &cs

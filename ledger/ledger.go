@@ -616,8 +616,8 @@ func (l *Ledger) write(rows []row) error {
 	if l.pg {
 		return l.copyRows(rows)
 	}
-	// Prepared before the transaction takes the one connection (a Prepare then would wait for
-	// it for ever).
+	// Prepared before the transaction takes a connection: with every other one busy reading,
+	// a Prepare inside it would wait until they are done.
 	many, err := l.insert(insertRows)
 	if err != nil {
 		return err

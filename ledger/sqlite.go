@@ -53,7 +53,7 @@ CREATE INDEX IF NOT EXISTS answers_by_run ON answers(run_id)
 
 // openSQLite opens the ledger file at path: its kernel lock first (a killed run's goes with its
 // process), then what the file is, checked read-only, and only then the file for writing, in
-// WAL mode with one connection.
+// WAL mode: one writer, readers beside it.
 func (l *Ledger) openSQLite(path string) error {
 	lock, err := lockFile(path, os.O_RDWR|os.O_CREATE)
 	if err != nil {
@@ -77,7 +77,9 @@ func (l *Ledger) openSQLite(path string) error {
 	if l.db, err = sql.Open("sqlite", dsn); err != nil {
 		return err
 	}
-	l.db.SetMaxOpenConns(1)
+	// One connection writes (flush, in a transaction); the others read beside it, as WAL
+	// allows: Prefetch, and the previous run for Changes.
+	l.db.SetMaxOpenConns(3)
 	return nil
 }
 
