@@ -78,13 +78,13 @@ type Backoff struct {
 // Validate checks the values that need no I/O and says what is wrong in the words of the
 // command line (flag names), so main can print it as it is.
 func (c *Config) Validate() error {
-	switch {
-	case c.Input == "":
+	if c.Input == "" {
 		return errors.New("-input is required (a CSV path, or - for stdin)")
-	case c.Out == "":
-		return errors.New("-out is required (the .xlsx to write)")
-	case !strings.EqualFold(filepath.Ext(c.Out), ".xlsx"):
-		return fmt.Errorf("-out %s: the workbook name must end in .xlsx", c.Out)
+	}
+	if err := validOut(c.Out); err != nil {
+		return err
+	}
+	switch {
 	case c.Concurrency < 1 || c.Concurrency > 1024:
 		return fmt.Errorf("-concurrency %d: want 1..1024", c.Concurrency)
 	case c.Rate < 0:
@@ -195,10 +195,7 @@ func apiHost(raw string) string {
 // checkOutputs finds before the first request what would stop the files being written after
 // the last one.
 func (c *Config) checkOutputs() error {
-	if fi, err := os.Stat(c.Out); err == nil && fi.IsDir() {
-		return fmt.Errorf("-out %s is a folder", c.Out)
-	}
-	if err := files.CheckWritable(filepath.Dir(c.Out)); err != nil {
+	if err := checkOut(c.Out); err != nil {
 		return err
 	}
 	for _, f := range []struct{ flag, path string }{{"-journal", c.Journal}, {"-summary-json", c.SummaryJSON}, {"-metrics-file", c.MetricsFile}} {
@@ -210,6 +207,26 @@ func (c *Config) checkOutputs() error {
 		}
 	}
 	return nil
+}
+
+// validOut checks -out without I/O: given, and named .xlsx.
+func validOut(out string) error {
+	switch {
+	case out == "":
+		return errors.New("-out is required (the .xlsx to write)")
+	case !strings.EqualFold(filepath.Ext(out), ".xlsx"):
+		return fmt.Errorf("-out %s: the workbook name must end in .xlsx", out)
+	}
+	return nil
+}
+
+// checkOut checks that the workbook -out can be written: not a folder, in a folder where a
+// file can be made.
+func checkOut(out string) error {
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		return fmt.Errorf("-out %s is a folder", out)
+	}
+	return files.CheckWritable(filepath.Dir(out))
 }
 
 // delimiter reads -delimiter: one of the four a CSV is detected with, "tab" for a tab.

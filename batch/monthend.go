@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,13 +33,11 @@ type ReportConfig struct {
 
 // Validate checks the values that need no I/O, in the words of the command line.
 func (c *ReportConfig) Validate() error {
-	switch {
-	case c.Ledger == "":
+	if c.Ledger == "" {
 		return errors.New("-ledger is required (a SQLite file or postgres://…)")
-	case c.Out == "":
-		return errors.New("-out is required (the .xlsx to write)")
-	case !strings.EqualFold(filepath.Ext(c.Out), ".xlsx"):
-		return fmt.Errorf("-out %s: the workbook name must end in .xlsx", c.Out)
+	}
+	if err := validOut(c.Out); err != nil {
+		return err
 	}
 	for _, d := range []struct{ flag, v string }{{"-from", c.From}, {"-to", c.To}} {
 		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
@@ -65,7 +62,7 @@ func Report(ctx context.Context, c ReportConfig, log zerolog.Logger) Outcome {
 	if err := c.Validate(); err != nil {
 		return Outcome{Status: BadInput, Err: err}
 	}
-	if err := checkOutput(c.Out); err != nil {
+	if err := checkOut(c.Out); err != nil {
 		return Outcome{Status: BadInput, Err: err}
 	}
 	l, err := ledger.OpenReader(c.Ledger)
@@ -111,15 +108,6 @@ func Report(ctx context.Context, c ReportConfig, log zerolog.Logger) Outcome {
 	log.Info().Str("ledger", ledger.Redact(c.Ledger)).Str("from", c.From).Str("to", c.To).Int("runs", len(runs)).
 		Int("ids", m.n).Str("workbook", c.Out).Float64("elapsed_s", roundMillis(time.Since(started))).Msg("month-end workbook written")
 	return Outcome{Status: Done, Summary: sum, Workbook: true}
-}
-
-// checkOutput refuses an -out whose folder is missing, before the ledger is read.
-func checkOutput(out string) error {
-	dir := filepath.Dir(out)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return fmt.Errorf("-out %s: the folder %s does not exist", out, dir)
-	}
-	return nil
 }
 
 // monthEnd is the month-end workbook being made, one answer at a time.

@@ -3,7 +3,7 @@ package ledger
 import (
 	"database/sql"
 	"errors"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,7 +37,7 @@ func (l *Ledger) Nights(from, to string, limit int) ([]report.Night, error) {
 	}
 	rows, err := l.db.Query(l.q(q), args...)
 	if err != nil {
-		return nil, fmt.Errorf("ledger %s: %w", l.path, err)
+		return nil, l.fail(err)
 	}
 	defer rows.Close()
 	var nights []report.Night
@@ -45,7 +45,7 @@ func (l *Ledger) Nights(from, to string, limit int) ([]report.Night, error) {
 		var n report.Night
 		var c [recon.NumClasses]sql.NullInt64
 		if err := rows.Scan(&n.Night, &c[0], &c[1], &c[2], &c[3], &c[4]); err != nil {
-			return nil, fmt.Errorf("ledger %s: %w", l.path, err)
+			return nil, l.fail(err)
 		}
 		for i, v := range c {
 			n.Counts[i] = int(v.Int64)
@@ -53,11 +53,9 @@ func (l *Ledger) Nights(from, to string, limit int) ([]report.Night, error) {
 		nights = append(nights, n)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger %s: %w", l.path, err)
+		return nil, l.fail(err)
 	}
-	for i, j := 0, len(nights)-1; i < j; i, j = i+1, j-1 {
-		nights[i], nights[j] = nights[j], nights[i]
-	}
+	slices.Reverse(nights) // read newest first, for the limit
 	return nights, nil
 }
 
@@ -74,25 +72,25 @@ func (l *Ledger) Previous(fn func(id string, class recon.Class, line int)) (stri
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("ledger %s: %w", l.path, err)
+		return "", l.fail(err)
 	}
 	rows, err := l.db.Query(l.q(`SELECT request_id, class, input_lines FROM {s}answers WHERE run_id = ? ORDER BY id`), run)
 	if err != nil {
-		return "", fmt.Errorf("ledger %s: %w", l.path, err)
+		return "", l.fail(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, class string
 		var lines sql.NullString
 		if err := rows.Scan(&id, &class, &lines); err != nil {
-			return "", fmt.Errorf("ledger %s: %w", l.path, err)
+			return "", l.fail(err)
 		}
 		first, _, _ := strings.Cut(lines.String, ",")
 		line, _ := strconv.Atoi(strings.TrimSpace(first))
 		fn(id, canonical(class), line)
 	}
 	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("ledger %s: %w", l.path, err)
+		return "", l.fail(err)
 	}
 	return night, nil
 }

@@ -108,7 +108,7 @@ func Open(dsn string, opt Options) (*Ledger, error) {
 	}
 	if err != nil {
 		l.release()
-		return nil, fmt.Errorf("ledger %s: %w", l.path, scrub(err, dsn))
+		return nil, l.fail(scrub(err, dsn))
 	}
 	return l, nil
 }
@@ -125,6 +125,9 @@ func Inspect(dsn string) error {
 	}
 	return inspectSQLite(dsn)
 }
+
+// fail is err in the ledger's words: naming it, with any password redacted.
+func (l *Ledger) fail(err error) error { return fmt.Errorf("ledger %s: %w", l.path, err) }
 
 // release lets go of what Open took, on its way out.
 func (l *Ledger) release() error {
@@ -229,7 +232,7 @@ func (l *Ledger) Begin(r Run) error {
 	err := l.db.QueryRow(l.q(`INSERT INTO {s}runs (started, night, input, input_sha256, base_url, version) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.Started.UTC().Format(time.RFC3339Nano), r.Night, r.Input, r.InputSHA256, l.opt.API, r.Version).Scan(&l.run)
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", l.path, err)
+		return l.fail(err)
 	}
 	l.night = r.Night
 	l.wg.Add(1)
@@ -257,7 +260,7 @@ func (l *Ledger) CountReusable() (int, error) {
 	err := l.db.QueryRow(l.q(`SELECT count(DISTINCT a.request_id) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
 		WHERE a.class IN ('PASS', 'FAIL') AND a.result IS NOT NULL AND r.base_url = ?`), l.opt.API).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("ledger %s: %w", l.path, err)
+		return 0, l.fail(err)
 	}
 	return n, nil
 }
@@ -606,7 +609,7 @@ func (l *Ledger) flush() {
 	if err := l.write(rows); err != nil {
 		l.mu.Lock()
 		if l.err == nil {
-			l.err = fmt.Errorf("ledger %s: %w", l.path, err)
+			l.err = l.fail(err)
 		}
 		l.mu.Unlock()
 	}
@@ -731,7 +734,7 @@ func (l *Ledger) Finish(f Finished) error {
 		exit_code = ?, complete = ? WHERE id = ?`), f.At.UTC().Format(time.RFC3339Nano),
 		c[0], c[1], c[2], c[3], c[4], f.ExitCode, complete, l.run)
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", l.path, err)
+		return l.fail(err)
 	}
 	return nil
 }
@@ -755,7 +758,7 @@ func (l *Ledger) Close() error {
 		err := l.err
 		l.mu.Unlock()
 		if cerr := l.release(); err == nil && cerr != nil {
-			err = fmt.Errorf("ledger %s: %w", l.path, cerr)
+			err = l.fail(cerr)
 		}
 		l.closeErr = err
 	})
@@ -767,7 +770,7 @@ func (l *Ledger) Close() error {
 func (l *Ledger) CheckWrite() error {
 	tx, err := l.db.Begin()
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", l.path, err)
+		return l.fail(err)
 	}
 	defer tx.Rollback()
 	if _, err := tx.Exec(l.q(`INSERT INTO {s}vxrecon_version (version) VALUES (?)`), SchemaVersion); err != nil {

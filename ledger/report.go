@@ -25,7 +25,7 @@ func OpenReader(dsn string) (*Ledger, error) {
 	}
 	if err != nil {
 		l.release()
-		return nil, fmt.Errorf("ledger %s: %w", l.path, scrub(err, dsn))
+		return nil, l.fail(scrub(err, dsn))
 	}
 	return l, nil
 }
@@ -80,7 +80,7 @@ func (l *Ledger) RunsBetween(from, to string) ([]RunInfo, error) {
 		(SELECT count(*) FROM {s}answers a WHERE a.run_id = r.id)
 		FROM {s}runs r WHERE r.night >= ? AND r.night <= ? ORDER BY r.night, r.id`), from, to)
 	if err != nil {
-		return nil, fmt.Errorf("ledger %s: %w", l.path, err)
+		return nil, l.fail(err)
 	}
 	defer rows.Close()
 	var runs []RunInfo
@@ -89,13 +89,13 @@ func (l *Ledger) RunsBetween(from, to string) ([]RunInfo, error) {
 		var finished sql.NullString
 		var complete int
 		if err := rows.Scan(&r.ID, &r.Night, &r.Started, &finished, &r.Input, &r.BaseURL, &complete, &r.Answers); err != nil {
-			return nil, fmt.Errorf("ledger %s: %w", l.path, err)
+			return nil, l.fail(err)
 		}
 		r.Finished, r.Complete = finished.String, complete != 0
 		runs = append(runs, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger %s: %w", l.path, err)
+		return nil, l.fail(err)
 	}
 	return runs, nil
 }
@@ -128,7 +128,7 @@ func (l *Ledger) Answers(ctx context.Context, from, to string, fn func(*Answer) 
 			WHERE r3.night >= ? AND r3.night <= ? GROUP BY a3.request_id)
 		ORDER BY a.request_id`), to, from, to)
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", l.path, err)
+		return l.fail(err)
 	}
 	defer rows.Close()
 	var a Answer
@@ -138,7 +138,7 @@ func (l *Ledger) Answers(ctx context.Context, from, to string, fn func(*Answer) 
 		a.Result = a.Result[:0]
 		if err := rows.Scan(&a.ID, &a.Class, &http, &status, &action, &service, &confirmation, &detail, &issues,
 			&a.Duration, &stops, &attempts, &a.Amount, &lines, &a.Night, &a.PII, &first, &a.Result); err != nil {
-			return fmt.Errorf("ledger %s: %w", l.path, err)
+			return l.fail(err)
 		}
 		a.HTTPStatus, a.Stops, a.Attempts = int(http.Int64), int(stops.Int64), int(attempts.Int64)
 		a.Status, a.Action, a.Service, a.Confirmation = status.String, action.String, service.String, confirmation.String
@@ -148,7 +148,7 @@ func (l *Ledger) Answers(ctx context.Context, from, to string, fn func(*Answer) 
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("ledger %s: %w", l.path, err)
+		return l.fail(err)
 	}
 	return nil
 }

@@ -457,12 +457,7 @@ func (w *Workbook) nightsBlock(g *grid, r int, nights []report.Night) int {
 	g.row(r, w.st.header, nightsHeader...)
 	r++
 	for _, n := range nights {
-		if t, err := time.Parse(time.DateOnly, n.Night); err == nil {
-			v, _ := excelTime(t)
-			g.put(1, r, v, w.st.date)
-		} else {
-			g.put(1, r, n.Night, 0)
-		}
+		w.nightCell(g, 1, r, n.Night)
 		for i, c := range n.Counts {
 			g.put(2+i, r, c, 0)
 		}
@@ -477,17 +472,23 @@ func (w *Workbook) nightsBlock(g *grid, r int, nights []report.Night) int {
 	return r + 1
 }
 
+// nightCell puts a night (YYYY-MM-DD) as an Excel date, or as the text it is if it is none.
+func (w *Workbook) nightCell(g *grid, col, row int, night string) {
+	if t, err := time.Parse(time.DateOnly, night); err == nil {
+		if v, ok := excelTime(t); ok {
+			g.put(col, row, v, w.st.date)
+			return
+		}
+	}
+	g.put(col, row, night, 0)
+}
+
 // periodBlock lists the runs a month-end workbook drew from, or says the period had none.
 func (w *Workbook) periodBlock(g *grid, r int, p *report.Period) int {
 	g.row(r, w.st.header, "Runs "+p.From+" to "+p.To, "Started", "Input", "Result", "Answers")
 	r++
 	for _, run := range p.Runs {
-		if t, err := time.Parse(time.DateOnly, run.Night); err == nil {
-			v, _ := excelTime(t)
-			g.put(1, r, v, w.st.date)
-		} else {
-			g.put(1, r, run.Night, 0)
-		}
+		w.nightCell(g, 1, r, run.Night)
 		if v, ok := excelTime(run.Started); ok && !run.Started.IsZero() {
 			g.put(2, r, v, w.st.dateTime)
 		}
