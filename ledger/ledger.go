@@ -72,6 +72,7 @@ type Ledger struct {
 	known    *string           // Known's answer, once asked
 	night    string            // this run's night, from Begin
 	inserts  map[int]*sql.Stmt // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
+	copies   map[int]*sql.Stmt // SQLite: an INSERT of n reused rows copied from their source
 	runs     int               // runs recorded before this one
 	run      int64             // this run's id, from Begin
 
@@ -132,10 +133,12 @@ func (l *Ledger) fail(err error) error { return fmt.Errorf("ledger %s: %w", l.pa
 // release lets go of what Open took, on its way out.
 func (l *Ledger) release() error {
 	l.waitAhead()
-	for _, stmt := range l.inserts {
-		stmt.Close()
+	for _, stmts := range []map[int]*sql.Stmt{l.inserts, l.copies} {
+		for _, stmt := range stmts {
+			stmt.Close()
+		}
 	}
-	l.inserts = nil
+	l.inserts, l.copies = nil, nil
 	var err error
 	if l.shut != nil {
 		err = l.shut()
@@ -379,7 +382,7 @@ func (l *Ledger) read(ids []string) map[string]*cached {
 			}
 		}
 		rows.Close()
-		decodeAll(got)
+		decodeAll(got, l.pg)
 		for _, c := range got {
 			c.blob = nil
 		}
@@ -448,8 +451,9 @@ func (l *Ledger) forget(cs []*cached) {
 }
 
 // decodeAll decodes the answers on every core: decoding is most of what a reused answer costs,
-// and the run looks them up from one goroutine.
-func decodeAll(cs []*cached) {
+// and the run looks them up from one goroutine. With withFields, it also works out the
+// columns of their rows (PostgreSQL's rows are written whole; SQLite copies them).
+func decodeAll(cs []*cached, withFields bool) {
 	workers := min(runtime.GOMAXPROCS(0), len(cs))
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -457,7 +461,7 @@ func decodeAll(cs []*cached) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(cs); i += workers {
-				if cs[i].ok = decode(cs[i].blob, &cs[i].r); cs[i].ok {
+				if cs[i].ok = decode(cs[i].blob, &cs[i].r); cs[i].ok && withFields {
 					cs[i].fields = fieldsOf(&cs[i].r)
 				}
 			}
@@ -522,6 +526,7 @@ type row struct {
 	http, attempts        int
 	amount                sql.NullFloat64
 	reused                bool
+	from                  int64 // SQLite: a reused answer's row to copy the columns from
 }
 
 // Append records the answer of one id of this run, reused or fetched, its personal fields as
@@ -551,8 +556,10 @@ func (l *Ledger) Append(rec *recon.Record, res *recon.Result, reused bool) error
 func (l *Ledger) row(rec *recon.Record, res *recon.Result, reused bool) row {
 	rw := row{id: res.ID, class: string(res.Class), http: res.HTTPStatus, attempts: res.Attempts,
 		reused: reused, pii: string(l.opt.PII)}
-	if c := l.cached(res.ID, reused); c != nil {
+	if c := l.cached(res.ID, reused); c != nil && l.pg {
 		rw.fields = c.fields // worked out in Prefetch, on every core
+	} else if c != nil {
+		rw.from = c.key // copied from the row the answer is stored in, by SQLite
 	} else {
 		kept := *res
 		kept.PII = string(l.opt.PII)
@@ -629,11 +636,32 @@ func (l *Ledger) write(rows []row) error {
 	if err != nil {
 		return err
 	}
+	manyCopies, err := l.copy(insertRows)
+	if err != nil {
+		return err
+	}
+	oneCopy, err := l.copy(1)
+	if err != nil {
+		return err
+	}
+	var copied []row
+	whole := rows[:0:0]
+	for _, r := range rows {
+		if r.from != 0 {
+			copied = append(copied, r)
+		} else {
+			whole = append(whole, r)
+		}
+	}
 	tx, err := l.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := l.copyReused(tx, copied, manyCopies, oneCopy); err != nil {
+		return err
+	}
+	rows = whole
 	for len(rows) > 0 {
 		n, stmt := insertRows, many
 		if len(rows) < n {
@@ -667,6 +695,56 @@ func (l *Ledger) insert(n int) (*sql.Stmt, error) {
 		l.inserts = map[int]*sql.Stmt{}
 	}
 	l.inserts[n] = stmt
+	return stmt, nil
+}
+
+// copyReused writes reused answers' rows, copying all but this run's own columns from the
+// rows their answers are stored in: three values a row to bind instead of eighteen, and
+// nothing of the answer worked out again.
+func (l *Ledger) copyReused(tx *sql.Tx, rows []row, many, one *sql.Stmt) error {
+	for len(rows) > 0 {
+		n, stmt := insertRows, many
+		if len(rows) < n {
+			n, stmt = 1, one
+		}
+		args := make([]any, 0, 2+3*n)
+		args = append(args, l.run, string(l.opt.PII))
+		for _, r := range rows[:n] {
+			args = append(args, r.from, r.amount, r.lines)
+		}
+		res, err := tx.Stmt(stmt).Exec(args...)
+		if err != nil {
+			return err
+		}
+		if got, err := res.RowsAffected(); err == nil && got != int64(n) {
+			return fmt.Errorf("%d of %d reused answers have no row to copy", int64(n)-got, n)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// copy is the prepared INSERT of n reused rows, each copied from its source row but for the
+// run, the amount, the input lines, reused and pii (the run, pii, then a source row, its amount
+// and its lines for each row).
+func (l *Ledger) copy(n int) (*sql.Stmt, error) {
+	if stmt := l.copies[n]; stmt != nil {
+		return stmt, nil
+	}
+	// Parameters by position only: the driver looks each numbered one's name up in a list,
+	// which made binding a statement cost the square of its parameters.
+	q := `INSERT INTO {s}answers (` + strings.Join(answerColumns, ", ") + `)
+		SELECT ?, a.request_id, a.class, a.http_status, a.status, a.action, a.service, a.confirmation, a.detail,
+			a.issues, a.journey_duration_s, a.stops, a.attempts, v.column2, v.column3, 1, ?, NULL
+		FROM (VALUES (?,?,?)` + strings.Repeat(",(?,?,?)", n-1) + `) v JOIN {s}answers a ON a.id = v.column1`
+	stmt, err := l.db.Prepare(l.q(q))
+	if err != nil {
+		return nil, err
+	}
+	if l.copies == nil {
+		l.copies = map[int]*sql.Stmt{}
+	}
+	l.copies[n] = stmt
 	return stmt, nil
 }
 

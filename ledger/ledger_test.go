@@ -282,3 +282,80 @@ func testIndexesUpgraded(t *testing.T, dsn string) {
 		t.Errorf("Lookup(a) after the upgrade: %v %+v", ok, r)
 	}
 }
+
+// TestReusedRows: a reused answer's row holds the columns of the row its answer was fetched in
+// (what the workbook showed), this run's amount and input lines, reused set and no stored
+// answer, the same on both backends (SQLite copies the row, PostgreSQL writes it whole).
+func TestReusedRows(t *testing.T) { backends(t, testReusedRows) }
+
+func testReusedRows(t *testing.T, dsn string) {
+	opt := Options{API: api, PII: pii.Mask}
+	fetched := answer("a", recon.Pass)
+	fetched.Session.Plus.Detail = "ALL CHECKS PASSED"
+	night(t, dsn, opt, fetched, answer("b", recon.Fail)).Close()
+
+	l, err := Open(dsn, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Begin(Run{Started: time.Now(), Night: "2026-11-02", Input: "ids.csv", InputSHA256: "00", Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	l.Prefetch([]string{"a", "b", "c"}, nil)
+	for i, id := range []string{"a", "b"} {
+		r, ok := l.Lookup(id)
+		if !ok {
+			t.Fatalf("Lookup(%s) found nothing", id)
+		}
+		rec := recon.Record{ID: id, Line: 7 + i, Amounts: []float64{3.5}}
+		if err := l.Append(&rec, &r, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Append(&recon.Record{ID: "c", Line: 9}, answer("c", recon.InProgress), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Finish(Finished{At: time.Now(), Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+
+	const cols = `class, http_status, status, action, service, confirmation, detail, issues, journey_duration_s, stops, attempts`
+	row := func(run int, id string) (same, own string) {
+		t.Helper()
+		rows, err := l.db.Query(l.q(`SELECT `+cols+`, reused, pii, CASE WHEN result IS NULL THEN 'none' ELSE 'kept' END, amount, input_lines
+			FROM {s}answers WHERE run_id = ? AND request_id = ?`), run, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			t.Fatalf("no row of %s in run %d", id, run)
+		}
+		v := make([]any, 16)
+		for i := range v {
+			v[i] = new(any)
+		}
+		if err := rows.Scan(v...); err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, p := range v {
+			parts = append(parts, fmt.Sprint(*p.(*any)))
+		}
+		return strings.Join(parts[:11], "|"), strings.Join(parts[11:], "|")
+	}
+	for i, id := range []string{"a", "b"} {
+		was, _ := row(1, id)
+		now, own := row(2, id)
+		if now != was {
+			t.Errorf("%s reused:\n got  %s\n want %s (its first row's)", id, now, was)
+		}
+		if want := fmt.Sprintf("1|mask|none|3.5|%d", 7+i); own != want {
+			t.Errorf("%s reused: reused|pii|no answer|amount|lines = %s, want %s", id, own, want)
+		}
+	}
+	if _, own := row(2, "c"); own != "0|mask|none|<nil>|9" {
+		t.Errorf("c fetched: reused|pii|no answer|amount|lines = %s", own)
+	}
+}
