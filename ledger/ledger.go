@@ -188,13 +188,19 @@ func (l *Ledger) prepare() error {
 
 // indexDDL are the answers' indexes for reading an id's history, made (or, on a ledger an
 // earlier vxrecon made, added) at each open; a vxrecon of the same schema version without
-// them still reads and writes the ledger. answers_first holds each id's runs, so its first
-// night is read from the index alone, however many nights it has been seen; answers_final
-// holds only the rows with a stored answer, the few a reuse looks at. answers_first replaces
-// version 1's first index, answers_by_id (request_id alone).
+// them still reads and writes the ledger.
+//   - answers_fetched holds the runs that asked the API for each id, so its first night is
+//     read from the index alone. A reused answer's row is left out: it is always a final
+//     answer another row of the same id was fetched in, so an id's first night (which only
+//     an open id shows) is the same; and a night's million reused rows no longer each go
+//     into a random page of an index (1.1 s of native SQLite for 200,000 rows, 0.2 s without).
+//   - answers_final holds only the rows with a stored answer, the few a reuse looks at.
+//
+// answers_fetched replaces answers_first (every row) and version 1's answers_by_id.
 var indexDDL = []string{
-	`CREATE INDEX IF NOT EXISTS answers_first ON {s}answers(request_id, run_id)`,
+	`CREATE INDEX IF NOT EXISTS answers_fetched ON {s}answers(request_id, run_id) WHERE reused = 0`,
 	`CREATE INDEX IF NOT EXISTS answers_final ON {s}answers(request_id) WHERE result IS NOT NULL`,
+	`DROP INDEX IF EXISTS {s}answers_first`,
 	`DROP INDEX IF EXISTS {s}answers_by_id`,
 }
 
@@ -401,10 +407,10 @@ func (l *Ledger) prefetchKeys(cache map[string]*cached, chunk []string) []*cache
 	for _, id := range chunk {
 		args = append(args, id)
 	}
-	// The first night from answers_first alone (no answer row is read)…
+	// The first night from answers_fetched alone (no answer row is read)…
 	var night sql.NullString
 	l.eachRow(`SELECT a.request_id, min(r.night) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
-		WHERE a.run_id <> ? AND a.request_id IN `+in+` GROUP BY a.request_id`, args, &night, func(id string) {
+		WHERE a.reused = 0 AND a.run_id <> ? AND a.request_id IN `+in+` GROUP BY a.request_id`, args, &night, func(id string) {
 		if c := cache[id]; c != nil {
 			c.first = night.String
 		}
