@@ -359,35 +359,7 @@ func (l *Ledger) read(ids []string) map[string]*cached {
 		for _, id := range chunk {
 			cache[id] = &cached{}
 		}
-		keyed := l.prefetchKeys(cache, chunk)
-		if len(keyed) == 0 {
-			continue
-		}
-		keys := make([]any, len(keyed))
-		for i, c := range keyed {
-			keys[i] = c.key
-		}
-		rows, err := l.db.Query(l.q(`SELECT id, result, pii FROM {s}answers WHERE id IN (?`+strings.Repeat(",?", len(keys)-1)+`)`), keys...)
-		if err != nil {
-			l.forget(keyed)
-			continue
-		}
-		byKey := make(map[int64]*cached, len(keyed))
-		for _, c := range keyed {
-			byKey[c.key] = c
-		}
-		var got []*cached
-		for rows.Next() {
-			var key int64
-			var blob []byte
-			var mode string
-			if rows.Scan(&key, &blob, &mode) == nil && byKey[key] != nil {
-				c := byKey[key]
-				c.blob, c.mode = blob, mode
-				got = append(got, c)
-			}
-		}
-		rows.Close()
+		got := l.readChunk(cache, chunk)
 		decodeAll(got, l.pg)
 		for _, c := range got {
 			c.blob = nil
@@ -396,57 +368,56 @@ func (l *Ledger) read(ids []string) map[string]*cached {
 	return cache
 }
 
-// prefetchKeys reads, for one chunk of ids already in cache, the night each was first
-// recorded by an earlier run (any API) and the key of its latest final answer against this
-// run's API (none with -refetch), in two queries that each use an index of its own; it
-// returns the entries that have a key.
-func (l *Ledger) prefetchKeys(cache map[string]*cached, chunk []string) []*cached {
-	in := `(?` + strings.Repeat(",?", len(chunk)-1) + `)`
-	args := make([]any, 0, len(chunk)+1)
-	args = append(args, l.run)
+// readChunk reads, for one chunk of ids already in cache, in one query: the night each was
+// first asked for by an earlier run (any API; answers_fetched alone), and its latest final
+// answer kept against this run's API (none with -refetch), with how personal fields were kept.
+// It returns the entries that have an answer to decode. A query that fails gives nothing: those
+// ids are asked again.
+func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
+	api := l.opt.API
+	if l.opt.Refetch {
+		api = "" // no run has an empty base URL: no answer is final for this one
+	}
+	args := make([]any, 0, len(chunk)+2)
+	args = append(args, api, l.run)
 	for _, id := range chunk {
 		args = append(args, id)
 	}
-	// The first night from answers_fetched alone (no answer row is read)…
-	var night sql.NullString
-	l.eachRow(`SELECT a.request_id, min(r.night) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
-		WHERE a.reused = 0 AND a.run_id <> ? AND a.request_id IN `+in+` GROUP BY a.request_id`, args, &night, func(id string) {
-		if c := cache[id]; c != nil {
-			c.first = night.String
-		}
-	})
-	if l.opt.Refetch {
+	rows, err := l.db.Query(l.q(`SELECT k.request_id, k.first, f.id, f.result, f.pii FROM (
+		SELECT a.request_id, min(r.night) AS first,
+			max(CASE WHEN a.result IS NOT NULL AND a.class IN ('PASS', 'FAIL') AND r.base_url = ? THEN a.id END) AS final
+		FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
+		WHERE a.reused = 0 AND a.run_id <> ? AND a.request_id IN (?`+strings.Repeat(",?", len(chunk)-1)+`)
+		GROUP BY a.request_id) k
+		LEFT JOIN {s}answers f ON f.id = k.final`), args...)
+	if err != nil {
 		return nil
 	}
-	// …and the latest final answer kept, from answers_final's few rows.
-	args[0] = l.opt.API
-	var keyed []*cached
-	var key sql.NullInt64
-	l.eachRow(`SELECT a.request_id, max(a.id) FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
-		WHERE a.result IS NOT NULL AND a.class IN ('PASS', 'FAIL') AND r.base_url = ? AND a.request_id IN `+in+`
-		GROUP BY a.request_id`, args, &key, func(id string) {
-		if c := cache[id]; c != nil && key.Valid {
-			c.key = key.Int64
-			keyed = append(keyed, c)
-		}
-	})
-	return keyed
-}
-
-// eachRow runs a query of (request_id, one value) and gives each row's id to fn, its value
-// scanned into v; a query that fails gives nothing (its ids are asked again).
-func (l *Ledger) eachRow(query string, args []any, v any, fn func(id string)) {
-	rows, err := l.db.Query(l.q(query), args...)
-	if err != nil {
-		return
-	}
 	defer rows.Close()
+	var got []*cached
 	for rows.Next() {
 		var id string
-		if rows.Scan(&id, v) == nil {
-			fn(id)
+		var first, mode sql.NullString
+		var key sql.NullInt64
+		var blob []byte
+		if rows.Scan(&id, &first, &key, &blob, &mode) != nil {
+			continue
+		}
+		c := cache[id]
+		if c == nil {
+			continue
+		}
+		c.first = first.String
+		if key.Valid && blob != nil {
+			c.key, c.blob, c.mode = key.Int64, blob, mode.String
+			got = append(got, c)
 		}
 	}
+	if rows.Err() != nil {
+		l.forget(got)
+		return nil
+	}
+	return got
 }
 
 // forget drops the keys of answers that could not be read: those ids are asked again.
