@@ -584,7 +584,9 @@ func (l *Ledger) flushLoop() {
 func (l *Ledger) flush() {
 	l.mu.Lock()
 	rows := l.pending
-	l.pending = nil
+	if len(rows) > 0 {
+		l.pending = make([]row, 0, flushRows+flushRows/4) // what a second brings, in one allocation
+	}
 	failed := l.err != nil
 	l.mu.Unlock()
 	if len(rows) == 0 || failed {
@@ -621,13 +623,12 @@ func (l *Ledger) write(rows []row) error {
 	if err != nil {
 		return err
 	}
-	var copied []row
-	whole := rows[:0:0]
-	for _, r := range rows {
-		if r.from != 0 {
-			copied = append(copied, r)
+	var copied, whole []int32 // rows' positions: a row is too large to copy about
+	for i := range rows {
+		if rows[i].from != 0 {
+			copied = append(copied, int32(i))
 		} else {
-			whole = append(whole, r)
+			whole = append(whole, int32(i))
 		}
 	}
 	tx, err := l.db.BeginTx(context.Background(), nil)
@@ -635,25 +636,63 @@ func (l *Ledger) write(rows []row) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := l.copyReused(tx, copied, manyCopies, oneCopy); err != nil {
-		return err
-	}
-	rows = whole
-	for len(rows) > 0 {
-		n, stmt := insertRows, many
-		if len(rows) < n {
-			n, stmt = 1, one // the rest one by one: each size of INSERT is a statement to parse
+	manyCopies, oneCopy, many, one = tx.Stmt(manyCopies), tx.Stmt(oneCopy), tx.Stmt(many), tx.Stmt(one)
+	args := make([]any, 0, len(answerColumns)*insertRows)
+	// Reused answers first, each copied from the row its answer was fetched in: three values a
+	// row to bind instead of eighteen, and nothing of the answer worked out again.
+	err = batches(copied, func(idx []int32) error {
+		stmt := manyCopies
+		if len(idx) == 1 {
+			stmt = oneCopy
 		}
-		args := make([]any, 0, len(answerColumns)*n)
-		for _, r := range rows[:n] {
-			args = append(args, l.values(r)...)
+		args = append(args[:0], l.run, string(l.opt.PII))
+		for _, i := range idx {
+			args = append(args, rows[i].from, rows[i].amount, rows[i].lines)
 		}
-		if _, err := tx.Stmt(stmt).Exec(args...); err != nil {
+		res, err := stmt.Exec(args...)
+		if err != nil {
 			return err
 		}
-		rows = rows[n:]
+		if got, err := res.RowsAffected(); err == nil && got != int64(len(idx)) {
+			return fmt.Errorf("%d of %d reused answers have no row to copy", int64(len(idx))-got, len(idx))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = batches(whole, func(idx []int32) error {
+		stmt := many
+		if len(idx) == 1 {
+			stmt = one
+		}
+		args = args[:0]
+		for _, i := range idx {
+			args = l.appendValues(args, &rows[i])
+		}
+		_, err := stmt.Exec(args...)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	return tx.Commit()
+}
+
+// batches gives idx to fn insertRows at a time, then what is left one at a time: each size of
+// INSERT is a statement to prepare.
+func batches(idx []int32, fn func(idx []int32) error) error {
+	for len(idx) > 0 {
+		n := insertRows
+		if len(idx) < n {
+			n = 1
+		}
+		if err := fn(idx[:n]); err != nil {
+			return err
+		}
+		idx = idx[n:]
+	}
+	return nil
 }
 
 // insert is the prepared INSERT of n rows into answers: parsing the SQL of 500 rows cost as
@@ -673,32 +712,6 @@ func (l *Ledger) insert(n int) (*sql.Stmt, error) {
 	}
 	l.inserts[n] = stmt
 	return stmt, nil
-}
-
-// copyReused writes reused answers' rows, copying all but this run's own columns from the
-// rows their answers are stored in: three values a row to bind instead of eighteen, and
-// nothing of the answer worked out again.
-func (l *Ledger) copyReused(tx *sql.Tx, rows []row, many, one *sql.Stmt) error {
-	for len(rows) > 0 {
-		n, stmt := insertRows, many
-		if len(rows) < n {
-			n, stmt = 1, one
-		}
-		args := make([]any, 0, 2+3*n)
-		args = append(args, l.run, string(l.opt.PII))
-		for _, r := range rows[:n] {
-			args = append(args, r.from, r.amount, r.lines)
-		}
-		res, err := tx.Stmt(stmt).Exec(args...)
-		if err != nil {
-			return err
-		}
-		if got, err := res.RowsAffected(); err == nil && got != int64(n) {
-			return fmt.Errorf("%d of %d reused answers have no row to copy", int64(n)-got, n)
-		}
-		rows = rows[n:]
-	}
-	return nil
 }
 
 // copy is the prepared INSERT of n reused rows, each copied from its source row but for the
@@ -726,7 +739,10 @@ func (l *Ledger) copy(n int) (*sql.Stmt, error) {
 }
 
 // values is a row as the answers table's columns, in answerColumns order.
-func (l *Ledger) values(r row) []any {
+func (l *Ledger) values(r *row) []any { return l.appendValues(make([]any, 0, len(answerColumns)), r) }
+
+// appendValues appends a row's values to dst, in answerColumns order.
+func (l *Ledger) appendValues(dst []any, r *row) []any {
 	reused := 0
 	if r.reused {
 		reused = 1
@@ -735,8 +751,8 @@ func (l *Ledger) values(r row) []any {
 	if r.result != nil {
 		result = r.result
 	}
-	return []any{l.run, r.id, r.class, r.http, r.status, r.action, r.service, r.confirmation, r.detail,
-		r.issues, r.duration, r.stops, r.attempts, r.amount, r.lines, reused, r.pii, result}
+	return append(dst, l.run, r.id, r.class, r.http, r.status, r.action, r.service, r.confirmation, r.detail,
+		r.issues, r.duration, r.stops, r.attempts, r.amount, r.lines, reused, r.pii, result)
 }
 
 // answerColumns are the columns a row fills.

@@ -213,7 +213,7 @@ func (l *Ledger) copyRows(rows []row) error {
 		}
 		defer tx.Rollback(ctx)
 		src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-			v := l.values(rows[i])
+			v := l.values(&rows[i])
 			if d, ok := v[10].(sql.NullFloat64); ok { // pgx takes pointers for NULL
 				v[10] = nullable(d)
 			}
