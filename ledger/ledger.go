@@ -73,6 +73,9 @@ type Ledger struct {
 	night    string            // this run's night, from Begin
 	inserts  map[int]*sql.Stmt // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
 	copies   map[int]*sql.Stmt // SQLite: an INSERT of n reused rows copied from their source
+
+	stmtMu    sync.Mutex
+	chunkStmt *sql.Stmt // readChunk's query for prefetchSize ids, once prepared
 	runs     int               // runs recorded before this one
 	run      int64             // this run's id, from Begin
 
@@ -139,6 +142,10 @@ func (l *Ledger) release() error {
 		}
 	}
 	l.inserts, l.copies = nil, nil
+	if l.chunkStmt != nil {
+		l.chunkStmt.Close()
+		l.chunkStmt = nil
+	}
 	var err error
 	if l.shut != nil {
 		err = l.shut()
@@ -383,13 +390,13 @@ func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
 	for _, id := range chunk {
 		args = append(args, id)
 	}
-	rows, err := l.db.Query(l.q(`SELECT k.request_id, k.first, f.id, f.result, f.pii FROM (
-		SELECT a.request_id, min(r.night) AS first,
-			max(CASE WHEN a.result IS NOT NULL AND a.class IN ('PASS', 'FAIL') AND r.base_url = ? THEN a.id END) AS final
-		FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
-		WHERE a.reused = 0 AND a.run_id <> ? AND a.request_id IN (?`+strings.Repeat(",?", len(chunk)-1)+`)
-		GROUP BY a.request_id) k
-		LEFT JOIN {s}answers f ON f.id = k.final`), args...)
+	var rows *sql.Rows
+	var err error
+	if stmt := l.chunkQuery(len(chunk)); stmt != nil {
+		rows, err = stmt.Query(args...)
+	} else {
+		rows, err = l.db.Query(l.q(chunkSQL(len(chunk))), args...)
+	}
 	if err != nil {
 		return nil
 	}
@@ -418,6 +425,32 @@ func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
 		return nil
 	}
 	return got
+}
+
+// chunkSQL is readChunk's query for n ids.
+func chunkSQL(n int) string {
+	return `SELECT k.request_id, k.first, f.id, f.result, f.pii FROM (
+		SELECT a.request_id, min(r.night) AS first,
+			max(CASE WHEN a.result IS NOT NULL AND a.class IN ('PASS', 'FAIL') AND r.base_url = ? THEN a.id END) AS final
+		FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
+		WHERE a.reused = 0 AND a.run_id <> ? AND a.request_id IN (?` + strings.Repeat(",?", n-1) + `)
+		GROUP BY a.request_id) k
+		LEFT JOIN {s}answers f ON f.id = k.final`
+}
+
+// chunkQuery is readChunk's query for a whole chunk of prefetchSize ids, prepared once (parsing
+// a thousand parameters each time cost as much as a third of running it), or nil for another
+// size, or when it cannot be prepared (the query is then parsed each time).
+func (l *Ledger) chunkQuery(n int) *sql.Stmt {
+	if n != prefetchSize {
+		return nil
+	}
+	l.stmtMu.Lock()
+	defer l.stmtMu.Unlock()
+	if l.chunkStmt == nil {
+		l.chunkStmt, _ = l.db.Prepare(l.q(chunkSQL(n)))
+	}
+	return l.chunkStmt
 }
 
 // forget drops the keys of answers that could not be read: those ids are asked again.
