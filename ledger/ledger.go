@@ -73,11 +73,11 @@ type Ledger struct {
 	night    string            // this run's night, from Begin
 	inserts  map[int]*sql.Stmt // SQLite: an INSERT of n rows, parsed once (flush's goroutine only)
 	copies   map[int]*sql.Stmt // SQLite: an INSERT of n reused rows copied from their source
+	runs     int               // runs recorded before this one
+	run      int64             // this run's id, from Begin
 
 	stmtMu    sync.Mutex
 	chunkStmt *sql.Stmt // readChunk's query for prefetchSize ids, once prepared
-	runs     int               // runs recorded before this one
-	run      int64             // this run's id, from Begin
 
 	mu       sync.Mutex
 	pending  []row
