@@ -2,10 +2,11 @@ package output
 
 import (
 	"bytes"
-	"compress/flate"
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // pflateChunk is how much of an entry one goroutine deflates at a time.
@@ -17,8 +18,11 @@ const pflateChunk = 1 << 20
 // chunk before it, which costs a fraction of a percent in size). Close ends the stream with an
 // empty final block. The zip writer computes the CRC and sizes over the input as usual.
 //
-// Writing the workbook of a million ids deflates about 2.5 GB of sheet XML; on one core that
-// took most of the time between the last answer and the file on disk.
+// Writing the workbook of a million ids deflates about 2 GB of sheet XML; on one core that
+// took most of the time between the last answer and the file on disk. The deflater is
+// klauspost/compress's: at level 1 it is twice as fast as the standard library's on sheet XML
+// (a 200,000-id Results sheet: 0.25 s against 0.53 s, 17 MB against 18), and its stream is
+// the same format (the tests inflate it with compress/flate).
 type pflateWriter struct {
 	w       io.Writer
 	buf     []byte
