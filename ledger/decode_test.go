@@ -79,3 +79,12 @@ func BenchmarkDecodeStored(b *testing.B) {
 		}
 	})
 }
+
+// TestFirstLine: the first of an answer's input lines, as Append writes them.
+func TestFirstLine(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "2": 2, "12, 40": 12, " 7": 7, "x": 0, "3,4": 3} {
+		if got := firstLine([]byte(in)); got != want {
+			t.Errorf("firstLine(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/vxrecon/vxrecon/recon"
 	"github.com/vxrecon/vxrecon/report"
@@ -80,14 +78,13 @@ func (l *Ledger) Previous(fn func(id string, class recon.Class, line int)) (stri
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, class string
-		var lines sql.NullString
+		// The class and the lines are read in place (a million answers made three strings each).
+		var id string
+		var class, lines sql.RawBytes
 		if err := rows.Scan(&id, &class, &lines); err != nil {
 			return "", l.fail(err)
 		}
-		first, _, _ := strings.Cut(lines.String, ",")
-		line, _ := strconv.Atoi(strings.TrimSpace(first))
-		fn(id, canonical(class), line)
+		fn(id, canonical(class), firstLine(lines))
 	}
 	if err := rows.Err(); err != nil {
 		return "", l.fail(err)
@@ -97,11 +94,26 @@ func (l *Ledger) Previous(fn func(id string, class recon.Class, line int)) (stri
 
 // canonical is class as one of recon.Classes (whose strings are constants: a million answers
 // keep no copy of theirs), or as read when it is none of them.
-func canonical(class string) recon.Class {
+func canonical(class []byte) recon.Class {
 	for _, c := range recon.Classes {
-		if string(c) == class {
+		if string(c) == string(class) {
 			return c
 		}
 	}
 	return recon.Class(class)
+}
+
+// firstLine is the first of an answer's input lines ("12, 40"), 0 when there is none.
+func firstLine(lines []byte) int {
+	n := 0
+	for _, b := range lines {
+		if b == ' ' && n == 0 {
+			continue
+		}
+		if b < '0' || b > '9' || n > 1<<40 {
+			break
+		}
+		n = n*10 + int(b-'0')
+	}
+	return n
 }
