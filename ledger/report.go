@@ -122,7 +122,7 @@ func (l *Ledger) Answers(ctx context.Context, from, to string, fn func(*Answer) 
 		a.confirmation, a.detail, a.issues, a.journey_duration_s, a.stops, a.attempts, a.amount, a.input_lines, r.night, a.pii,
 		(SELECT min(r2.night) FROM {s}answers a2 JOIN {s}runs r2 ON r2.id = a2.run_id WHERE a2.request_id = a.request_id AND a2.reused = 0 AND r2.night <= ?),
 		CASE WHEN a.class IN ('PASS', 'FAIL') THEN COALESCE(a.result,
-			(SELECT f.result FROM {s}answers f WHERE f.request_id = a.request_id AND f.class = a.class AND f.result IS NOT NULL ORDER BY f.id DESC LIMIT 1)) END
+			(SELECT f.result FROM {s}answers f WHERE f.request_id = a.request_id AND f.reused = 0 AND f.class = a.class AND f.result IS NOT NULL ORDER BY f.id DESC LIMIT 1)) END
 		FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
 		WHERE a.id IN (SELECT max(a3.id) FROM {s}answers a3 JOIN {s}runs r3 ON r3.id = a3.run_id
 			WHERE r3.night >= ? AND r3.night <= ? GROUP BY a3.request_id)
