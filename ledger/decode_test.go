@@ -61,6 +61,64 @@ func checkDecode(t *testing.T, b []byte) {
 	if ok && !reflect.DeepEqual(got, want) {
 		t.Fatalf("%q:\n got %+v\nwant %+v", b, got, want)
 	}
+	if werr == nil {
+		checkEncode(t, &want)
+	}
+}
+
+// checkEncode: encode writes what json.Marshal writes.
+func checkEncode(t *testing.T, r *recon.Result) {
+	t.Helper()
+	want, werr := json.Marshal(r)
+	got, err := encode(r)
+	if (err == nil) != (werr == nil) || string(got) != string(want) {
+		t.Fatalf("encode(%+v):\n got %s (%v)\nwant %s (%v)", r, got, err, want, werr)
+	}
+}
+
+// TestEncodeStored: answers of every shape, and strings json.Marshal escapes, are stored as
+// json.Marshal writes them.
+func TestEncodeStored(t *testing.T) {
+	var rs []recon.Result
+	for _, b := range storedSamples() {
+		var r recon.Result
+		if json.Unmarshal(b, &r) == nil {
+			rs = append(rs, r)
+		}
+	}
+	for _, s := range []string{"plain", "", "a\"b", `back\slash`, "<", ">", "&", "tab\t", "nl\n", "\x7f", "Zoë 名前 🙂",
+		"\u2028", "\u2029", "\xff", "a\xc3", "\x00"} {
+		for _, d := range []string{`"` + s + `"`, `61000`, `-5`, ` 61000`, `01`, `1.5`, `{"h":1}`, `null`, `"a"`} {
+			rs = append(rs, recon.Result{ID: s, Class: recon.Class(s), Err: s, Message: s, Detail: s, PII: s, Attempts: -1,
+				Session: &recon.Session{RequestID: s, Status: s, Reference: s, FirstName: s, DOB: s,
+					Plus:    &recon.Plus{Service: s, Confirmation: recon.FlexString(s), Issues: []string{"x", s}},
+					Journey: &recon.Journey{Stops: []recon.Stop{{Timestamp: s, Detail: s}, {}}, Duration: json.RawMessage(d)}}})
+		}
+	}
+	rs = append(rs, recon.Result{}, recon.Result{Session: &recon.Session{Journey: &recon.Journey{Stops: []recon.Stop{}}}},
+		recon.Result{FetchedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		recon.Result{FetchedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("x", 3600))})
+	for i := range rs {
+		checkEncode(t, &rs[i])
+	}
+}
+
+// BenchmarkEncodeStored: one answer of the simulator's kind, stored.
+func BenchmarkEncodeStored(b *testing.B) {
+	var r recon.Result
+	if err := json.Unmarshal(storedSamples()[0], &r); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("hand", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = encode(&r)
+		}
+	})
+	b.Run("json", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = json.Marshal(&r)
+		}
+	})
 }
 
 // BenchmarkDecodeStored: one stored answer of the simulator's kind.

@@ -14,7 +14,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -577,7 +576,7 @@ func (l *Ledger) row(rec *recon.Record, res *recon.Result, reused bool) row {
 		kept.Session = l.opt.PII.Session(res.Session)
 		if res.Class.Final() && !reused {
 			// A reused answer is stored once, by the run that fetched it; Lookup finds that row.
-			rw.result, _ = json.Marshal(&kept)
+			rw.result, _ = encode(&kept)
 		}
 		rw.fields = fieldsOf(&kept)
 	}
