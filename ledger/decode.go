@@ -13,40 +13,39 @@ import (
 // (its keys exactly, strings without escapes, numbers as integers), its strings sharing one
 // copy of the blob; anything else (an escape, another key, a null) goes to json.Unmarshal,
 // which decides. FuzzDecodeStored holds the two to the same results.
-func decode(blob []byte, r *recon.Result) bool {
+func decode(blob string, r *recon.Result) bool {
 	if len(blob) == 0 {
 		return false
 	}
-	d := storedDecoder{b: blob, s: string(blob)}
+	d := storedDecoder{s: blob}
 	var fast recon.Result
 	if d.result(&fast) && d.end() {
 		*r = fast
 		return true
 	}
 	*r = recon.Result{}
-	return json.Unmarshal(blob, r) == nil
+	return json.Unmarshal([]byte(blob), r) == nil
 }
 
 // storedDecoder reads one stored answer; ok turns false at the first thing it does not read
 // by hand.
 type storedDecoder struct {
-	b []byte
-	s string // the same bytes: strings are cut from it
+	s string // strings are cut from it
 	i int
 }
 
 func (d *storedDecoder) ws() {
-	for d.i < len(d.b) && (d.b[d.i] == ' ' || d.b[d.i] == '\n' || d.b[d.i] == '\t' || d.b[d.i] == '\r') {
+	for d.i < len(d.s) && (d.s[d.i] == ' ' || d.s[d.i] == '\n' || d.s[d.i] == '\t' || d.s[d.i] == '\r') {
 		d.i++
 	}
 }
 
-func (d *storedDecoder) end() bool { d.ws(); return d.i == len(d.b) }
+func (d *storedDecoder) end() bool { d.ws(); return d.i == len(d.s) }
 
 // byte_ reads c after white space.
 func (d *storedDecoder) byte_(c byte) bool {
 	d.ws()
-	if d.i < len(d.b) && d.b[d.i] == c {
+	if d.i < len(d.s) && d.s[d.i] == c {
 		d.i++
 		return true
 	}
@@ -59,8 +58,8 @@ func (d *storedDecoder) str() (string, bool) {
 		return "", false
 	}
 	start, ascii := d.i, true
-	for ; d.i < len(d.b); d.i++ {
-		switch c := d.b[d.i]; {
+	for ; d.i < len(d.s); d.i++ {
+		switch c := d.s[d.i]; {
 		case c == '"':
 			s := d.s[start:d.i]
 			d.i++
@@ -81,14 +80,14 @@ func (d *storedDecoder) str() (string, bool) {
 func (d *storedDecoder) int() (int, bool) {
 	d.ws()
 	start := d.i
-	if d.i < len(d.b) && d.b[d.i] == '-' {
+	if d.i < len(d.s) && d.s[d.i] == '-' {
 		d.i++
 	}
-	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
+	for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
 		d.i++
 	}
 	n, err := strconv.Atoi(d.s[start:d.i])
-	return n, err == nil && (d.b[start] != '0' || d.i == start+1) && (d.b[start] != '-' || d.b[start+1] != '0')
+	return n, err == nil && (d.s[start] != '0' || d.i == start+1) && (d.s[start] != '-' || d.s[start+1] != '0')
 }
 
 // object reads {"key": value, …}, calling field for each key: it reads the value.
@@ -172,7 +171,7 @@ func (d *storedDecoder) result(r *recon.Result) bool {
 			if _, ok := d.str(); !ok {
 				return false
 			}
-			return r.FetchedAt.UnmarshalJSON(d.b[start:d.i]) == nil // as json.Unmarshal does
+			return r.FetchedAt.UnmarshalJSON([]byte(d.s[start:d.i])) == nil // as json.Unmarshal does
 		case "session":
 			if r.Session != nil {
 				return false // json.Unmarshal would merge the two
@@ -249,7 +248,7 @@ func (d *storedDecoder) journey(j *recon.Journey) bool {
 	return d.object(func(k string) bool {
 		switch k {
 		case "stops":
-			j.Stops = []recon.Stop{}
+			j.Stops = make([]recon.Stop, 0, 4) // a journey has about four: one allocation
 			return d.array(func() bool {
 				j.Stops = append(j.Stops, recon.Stop{})
 				return d.stop(&j.Stops[len(j.Stops)-1])
@@ -260,7 +259,7 @@ func (d *storedDecoder) journey(j *recon.Journey) bool {
 			// Kept raw: a plain string or an integer, as json.Marshal wrote it.
 			d.ws()
 			start := d.i
-			if d.i < len(d.b) && d.b[d.i] == '"' {
+			if d.i < len(d.s) && d.s[d.i] == '"' {
 				if _, ok := d.str(); !ok {
 					return false
 				}

@@ -224,8 +224,7 @@ func plainDuration(d json.RawMessage) bool {
 	if d[0] != '-' && (d[0] < '0' || d[0] > '9') {
 		return false // json.Marshal would drop the space before it
 	}
-	var dec storedDecoder
-	dec.b, dec.s = d, string(d)
+	dec := storedDecoder{s: string(d)}
 	_, ok := dec.int()
 	return ok && dec.i == len(d)
 }

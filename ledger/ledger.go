@@ -80,6 +80,7 @@ type Ledger struct {
 
 	mu       sync.Mutex
 	pending  []row
+	spare    []row // flush's other slice of rows, empty
 	err      error // the first write error: the ledger is behind from there on
 	kick     chan struct{}
 	done     chan struct{}
@@ -363,13 +364,14 @@ func (l *Ledger) read(ids []string) map[string]*cached {
 	for len(ids) > 0 {
 		chunk := ids[:min(prefetchSize, len(ids))]
 		ids = ids[len(chunk):]
-		for _, id := range chunk {
-			cache[id] = &cached{}
+		entries := make([]cached, len(chunk)) // one allocation a chunk, not one an id
+		for i, id := range chunk {
+			cache[id] = &entries[i]
 		}
 		got := l.readChunk(cache, chunk)
 		decodeAll(got, l.pg)
 		for _, c := range got {
-			c.blob = nil
+			c.blob = ""
 		}
 	}
 	return cache
@@ -406,7 +408,7 @@ func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
 		var id string
 		var first, mode sql.NullString
 		var key sql.NullInt64
-		var blob []byte
+		var blob sql.NullString // a string at once: one copy of the answer, not three
 		if rows.Scan(&id, &first, &key, &blob, &mode) != nil {
 			continue
 		}
@@ -415,8 +417,8 @@ func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
 			continue
 		}
 		c.first = first.String
-		if key.Valid && blob != nil {
-			c.key, c.blob, c.mode = key.Int64, blob, mode.String
+		if key.Valid && blob.Valid {
+			c.key, c.blob, c.mode = key.Int64, blob.String, mode.String
 			got = append(got, c)
 		}
 	}
@@ -485,7 +487,7 @@ func decodeAll(cs []*cached, withFields bool) {
 type cached struct {
 	first string // "" when no earlier run recorded it
 	key   int64
-	blob  []byte
+	blob  string
 	mode  string
 	r     recon.Result
 	ok    bool
@@ -618,20 +620,25 @@ func (l *Ledger) flush() {
 	l.mu.Lock()
 	rows := l.pending
 	if len(rows) > 0 {
-		l.pending = make([]row, 0, flushRows+flushRows/4) // what a second brings, in one allocation
+		// Two slices take turns: the rows arrive in one while the other is written.
+		l.pending = l.spare[:0]
+		if cap(l.pending) == 0 {
+			l.pending = make([]row, 0, flushRows+flushRows/4) // what a second brings
+		}
 	}
 	failed := l.err != nil
 	l.mu.Unlock()
 	if len(rows) == 0 || failed {
 		return
 	}
-	if err := l.write(rows); err != nil {
-		l.mu.Lock()
-		if l.err == nil {
-			l.err = l.fail(err)
-		}
-		l.mu.Unlock()
+	err := l.write(rows)
+	clear(rows) // let go of the rows' texts and answers
+	l.mu.Lock()
+	l.spare = rows[:0]
+	if err != nil && l.err == nil {
+		l.err = l.fail(err)
 	}
+	l.mu.Unlock()
 }
 
 func (l *Ledger) write(rows []row) error {

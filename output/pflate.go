@@ -46,6 +46,16 @@ var (
 
 func getChunk() []byte { return (*pflateBufs.Get().(*[]byte))[:0] }
 
+// The deflated chunks' buffers are pooled too: sheet XML deflates to about a tenth.
+var pflateOuts = sync.Pool{New: func() any { b := make([]byte, 0, pflateChunk/4); return &b }}
+
+func getOut() []byte { return (*pflateOuts.Get().(*[]byte))[:0] }
+
+func putOut(b []byte) {
+	b = b[:0]
+	pflateOuts.Put(&b)
+}
+
 func putChunk(b []byte) {
 	b = b[:0]
 	pflateBufs.Put(&b)
@@ -88,9 +98,8 @@ func (p *pflateWriter) submit() error {
 	p.pending = append(p.pending, done)
 	go func() {
 		fw := pflateWriters.Get().(*flate.Writer)
-		var out bytes.Buffer
-		out.Grow(len(job.in) / 4)
-		fw.Reset(&out)
+		out := bytes.NewBuffer(getOut())
+		fw.Reset(out)
 		_, _ = fw.Write(job.in) // writes to a bytes.Buffer do not fail
 		_ = fw.Flush()
 		pflateWriters.Put(fw)
@@ -107,6 +116,7 @@ func (p *pflateWriter) writeOldest() error {
 	if p.err == nil {
 		_, p.err = p.w.Write(job.out)
 	}
+	putOut(job.out)
 	return p.err
 }
 
