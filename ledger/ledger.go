@@ -397,7 +397,7 @@ func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
 	if stmt := l.chunkQuery(len(chunk)); stmt != nil {
 		rows, err = stmt.Query(args...)
 	} else {
-		rows, err = l.db.Query(l.q(chunkSQL(len(chunk))), args...)
+		rows, err = l.db.Query(l.q(l.chunkSQL(len(chunk))), args...)
 	}
 	if err != nil {
 		return nil
@@ -408,7 +408,7 @@ func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
 		var id string
 		var first, mode sql.NullString
 		var key sql.NullInt64
-		var blob sql.NullString // a string at once: one copy of the answer, not three
+		var blob sql.NullString // a string at once (see chunkSQL)
 		if rows.Scan(&id, &first, &key, &blob, &mode) != nil {
 			continue
 		}
@@ -429,9 +429,15 @@ func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
 	return got
 }
 
-// chunkSQL is readChunk's query for n ids.
-func chunkSQL(n int) string {
-	return `SELECT k.request_id, k.first, f.id, f.result, f.pii FROM (
+// chunkSQL is readChunk's query for n ids. On SQLite the stored answer is read as text: the
+// driver makes a string of it in one copy, where a blob is copied into a slice, then again by
+// database/sql, then into a string.
+func (l *Ledger) chunkSQL(n int) string {
+	answer := "CAST(f.result AS TEXT)"
+	if l.pg {
+		answer = "f.result"
+	}
+	return `SELECT k.request_id, k.first, f.id, ` + answer + `, f.pii FROM (
 		SELECT a.request_id, min(r.night) AS first,
 			max(CASE WHEN a.result IS NOT NULL AND a.class IN ('PASS', 'FAIL') AND r.base_url = ? THEN a.id END) AS final
 		FROM {s}answers a JOIN {s}runs r ON r.id = a.run_id
@@ -450,7 +456,7 @@ func (l *Ledger) chunkQuery(n int) *sql.Stmt {
 	l.stmtMu.Lock()
 	defer l.stmtMu.Unlock()
 	if l.chunkStmt == nil {
-		l.chunkStmt, _ = l.db.Prepare(l.q(chunkSQL(n)))
+		l.chunkStmt, _ = l.db.Prepare(l.q(l.chunkSQL(n)))
 	}
 	return l.chunkStmt
 }
