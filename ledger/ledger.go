@@ -331,9 +331,10 @@ const prefetchSize = 1000
 // Prefetch reads what the ledger knows of the ids a run is about to look up, in one query per
 // prefetchSize of them, so that Lookup and FirstSeen do not query the database once per id
 // (the run asks for them in input order): the night each was first recorded and its latest
-// final answer against this run's API, decoded on every core. It keeps only the last batch. A query that fails leaves its ids unknown: asked again.
-// next, if any, are the ids the run will look up after these: they are read meanwhile, in
-// the background, so that the run's next Prefetch finds them ready.
+// final answer against this run's API, decoded on every core. It keeps only the last batch.
+// A query that fails leaves its ids unknown: asked again. next, if any, are the ids the run
+// will look up after these: they are read meanwhile, in the background, so that the run's
+// next Prefetch finds them ready.
 func (l *Ledger) Prefetch(ids, next []string) {
 	if l.ahead != nil && slices.Equal(l.aheadFor, ids) {
 		l.cache = <-l.ahead
