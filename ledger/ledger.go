@@ -384,6 +384,9 @@ func (l *Ledger) read(ids []string) map[string]*cached {
 // It returns the entries that have an answer to decode. A query that fails gives nothing: those
 // ids are asked again.
 func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
+	if l.runs == 0 {
+		return nil // a new ledger: no run recorded anything yet
+	}
 	api := l.opt.API
 	if l.opt.Refetch {
 		api = "" // no run has an empty base URL: no answer is final for this one
@@ -517,8 +520,11 @@ func fieldsOf(r *recon.Result) fields {
 			f.action, f.confirmation, f.detail = p.Action, string(p.Confirmation), p.Detail
 		}
 	}
-	d := report.Derive(r)
-	f.service, f.issues, f.stops = d.Service, strings.Join(d.Issues, "; "), len(d.Stops)
+	d := report.DeriveBrief(r) // the writer derives the stops' times; a row needs only these
+	f.service, f.issues = d.Service, strings.Join(d.Issues, "; ")
+	if s := r.Session; s != nil && s.Journey != nil {
+		f.stops = len(s.Journey.Stops)
+	}
 	if d.HasDuration {
 		f.duration = sql.NullFloat64{Float64: d.Duration.Seconds(), Valid: true}
 	}

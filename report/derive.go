@@ -16,7 +16,14 @@ import (
 // earliest and latest readable stop times when there are at least two. Started and Finished
 // are the first and last readable stop times; should the times go backwards they are the
 // earliest and latest, so Finished never precedes Started.
-func Derive(r *recon.Result) Derived {
+func Derive(r *recon.Result) Derived { return derive(r, true) }
+
+// DeriveBrief is Derive for what a record of the answer needs (service, issues, duration):
+// when the journey gives its duration, the stops' times are not read, and Stops, Started and
+// Finished stay empty. Reading every stop's time was most of Derive.
+func DeriveBrief(r *recon.Result) Derived { return derive(r, false) }
+
+func derive(r *recon.Result, stopTimes bool) Derived {
 	var d Derived
 	if r == nil || r.Session == nil {
 		return d
@@ -29,6 +36,12 @@ func Derive(r *recon.Result) Derived {
 	j := s.Journey
 	if j == nil {
 		return d
+	}
+	if v, good := ParseDuration(j.Duration); good {
+		d.Duration, d.HasDuration = v, true
+		if !stopTimes {
+			return d
+		}
 	}
 	ok := 0
 	if len(j.Stops) > 0 {
@@ -53,9 +66,7 @@ func Derive(r *recon.Result) Derived {
 			}
 		}
 	}
-	if v, good := ParseDuration(j.Duration); good {
-		d.Duration, d.HasDuration = v, true
-	} else if ok >= 2 {
+	if !d.HasDuration && ok >= 2 {
 		d.Duration, d.HasDuration = d.Finished.Sub(d.Started), true
 	}
 	return d

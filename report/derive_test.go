@@ -178,6 +178,11 @@ func TestDerive(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Derive =\n%+v\nwant\n%+v", got, tt.want)
 			}
+			// DeriveBrief: the same service, issues and duration.
+			b := DeriveBrief(tt.r)
+			if b.Service != got.Service || !reflect.DeepEqual(b.Issues, got.Issues) || b.HasDuration != got.HasDuration || b.Duration != got.Duration {
+				t.Errorf("DeriveBrief =\n%+v\nDerive\n%+v", b, got)
+			}
 		})
 	}
 }
