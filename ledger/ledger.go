@@ -751,43 +751,39 @@ func batches(idx []int32, fn func(idx []int32) error) error {
 // insert is the prepared INSERT of n rows into answers: parsing the SQL of 500 rows cost as
 // much as running it.
 func (l *Ledger) insert(n int) (*sql.Stmt, error) {
-	if stmt := l.inserts[n]; stmt != nil {
-		return stmt, nil
-	}
-	row := "(?" + strings.Repeat(",?", len(answerColumns)-1) + ")"
-	q := `INSERT INTO {s}answers (` + strings.Join(answerColumns, ", ") + `) VALUES ` + row + strings.Repeat(","+row, n-1)
-	stmt, err := l.db.Prepare(l.q(q))
-	if err != nil {
-		return nil, err
-	}
-	if l.inserts == nil {
-		l.inserts = map[int]*sql.Stmt{}
-	}
-	l.inserts[n] = stmt
-	return stmt, nil
+	return l.prepared(&l.inserts, n, func() string {
+		row := "(?" + strings.Repeat(",?", len(answerColumns)-1) + ")"
+		return `INSERT INTO {s}answers (` + strings.Join(answerColumns, ", ") + `) VALUES ` + row + strings.Repeat(","+row, n-1)
+	})
 }
 
 // copy is the prepared INSERT of n reused rows, each copied from its source row but for the
 // run, the amount, the input lines, reused and pii (the run, pii, then a source row, its amount
 // and its lines for each row).
 func (l *Ledger) copy(n int) (*sql.Stmt, error) {
-	if stmt := l.copies[n]; stmt != nil {
-		return stmt, nil
-	}
 	// Parameters by position only: the driver looks each numbered one's name up in a list,
 	// which made binding a statement cost the square of its parameters.
-	q := `INSERT INTO {s}answers (` + strings.Join(answerColumns, ", ") + `)
+	return l.prepared(&l.copies, n, func() string {
+		return `INSERT INTO {s}answers (` + strings.Join(answerColumns, ", ") + `)
 		SELECT ?, a.request_id, a.class, a.http_status, a.status, a.action, a.service, a.confirmation, a.detail,
 			a.issues, a.journey_duration_s, a.stops, a.attempts, v.column2, v.column3, 1, ?, NULL
 		FROM (VALUES (?,?,?)` + strings.Repeat(",(?,?,?)", n-1) + `) v JOIN {s}answers a ON a.id = v.column1`
-	stmt, err := l.db.Prepare(l.q(q))
+	})
+}
+
+// prepared is the statement for n rows that query writes, prepared once and kept in stmts.
+func (l *Ledger) prepared(stmts *map[int]*sql.Stmt, n int, query func() string) (*sql.Stmt, error) {
+	if stmt := (*stmts)[n]; stmt != nil {
+		return stmt, nil
+	}
+	stmt, err := l.db.Prepare(l.q(query()))
 	if err != nil {
 		return nil, err
 	}
-	if l.copies == nil {
-		l.copies = map[int]*sql.Stmt{}
+	if *stmts == nil {
+		*stmts = map[int]*sql.Stmt{}
 	}
-	l.copies[n] = stmt
+	(*stmts)[n] = stmt
 	return stmt, nil
 }
 
