@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 """Checks the CSV files LibreOffice made from every sheet of the demo workbook: the values a
 spreadsheet program shows must be the ones the run summary and docs/SPEC.md say."""
-import csv
-import glob
 import json
-import os
 import sys
+
+from lo_csv import read_sheet  # beside this script
 
 csv_dir, summary_path = sys.argv[1], sys.argv[2]
 summary = json.load(open(summary_path))
@@ -18,12 +17,7 @@ def check(ok, msg):
 
 
 def sheet(name):
-    files = [f for f in glob.glob(os.path.join(csv_dir, "*.csv")) if f.endswith("-" + name + ".csv")]
-    if not files:
-        problems.append(f"LibreOffice made no CSV for sheet {name}: {os.listdir(csv_dir)}")
-        return []
-    with open(files[0], newline="", encoding="utf-8") as f:
-        return list(csv.reader(f))
+    return read_sheet(csv_dir, name, problems)
 
 
 summ = sheet("Summary")

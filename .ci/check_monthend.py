@@ -6,15 +6,14 @@ answer is not final, the aging bands adding up to the open ids, the nights' tabl
 the runs it drew from, and the trend chart (columns and a line) in the file.
 
 usage: check_monthend.py MONTH.xlsx CSV_DIR NIGHTS"""
-import csv
 import datetime
-import glob
-import os
 import re
 import sys
 import zipfile
 
 import openpyxl
+
+from lo_csv import read_sheet  # beside this script
 
 path, csv_dir, nights = sys.argv[1], sys.argv[2], int(sys.argv[3])
 problems = []
@@ -86,12 +85,7 @@ with zipfile.ZipFile(path) as z:
 
 # LibreOffice's view: the dates as dates, the bands and the runs.
 def sheet(name):
-    files = [f for f in glob.glob(os.path.join(csv_dir, "*.csv")) if f.endswith("-" + name + ".csv")]
-    if not files:
-        problems.append(f"LibreOffice made no CSV for sheet {name}: {os.listdir(csv_dir)}")
-        return []
-    with open(files[0], newline="", encoding="utf-8") as f:
-        return list(csv.reader(f))
+    return read_sheet(csv_dir, name, problems)
 
 
 lo = sheet("Summary")

@@ -2,7 +2,6 @@ package batch
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -155,11 +154,10 @@ func (m *monthEnd) add(a *ledger.Answer) error {
 // answerResult is a recorded answer as a result: the whole answer the ledger kept for a final
 // one, else what its row says.
 func answerResult(a *ledger.Answer) recon.Result {
-	var r recon.Result
-	if len(a.Result) > 0 && json.Unmarshal(a.Result, &r) == nil && r.ID == a.ID && string(r.Class) == a.Class {
+	if r, ok := a.Stored(); ok && r.ID == a.ID && string(r.Class) == a.Class {
 		return r
 	}
-	r = recon.Result{ID: a.ID, Class: recon.Class(a.Class), HTTPStatus: a.HTTPStatus, Attempts: a.Attempts}
+	r := recon.Result{ID: a.ID, Class: recon.Class(a.Class), HTTPStatus: a.HTTPStatus, Attempts: a.Attempts}
 	if a.Class == string(recon.Error) {
 		r.Err = a.Detail
 	}

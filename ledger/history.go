@@ -19,8 +19,8 @@ func (l *Ledger) FirstSeen(id string) string {
 }
 
 // Nights are the nights in [from, to] ("" for no bound) of the finished runs against this
-// run's API (any API for a reader: OpenReader), this run excepted, each night as its latest finished run counted it: the last
-// limit of them (0: all), oldest first.
+// run's API (any API for a reader: OpenReader), this run excepted, each night as its latest
+// finished run counted it: the last limit of them (0: all), oldest first.
 func (l *Ledger) Nights(from, to string, limit int) ([]report.Night, error) {
 	q := `SELECT night, pass, fail, in_progress, not_found, error FROM {s}runs WHERE id IN (
 		SELECT max(id) FROM {s}runs WHERE finished IS NOT NULL AND (? = '' OR base_url = ?) AND id <> ? AND night >= ? AND night <= ? GROUP BY night)

@@ -74,9 +74,7 @@ type Ledger struct {
 	copies   map[int]*sql.Stmt // SQLite: an INSERT of n reused rows copied from their source
 	runs     int               // runs recorded before this one
 	run      int64             // this run's id, from Begin
-
-	stmtMu    sync.Mutex
-	chunkStmt *sql.Stmt // readChunk's query for prefetchSize ids, once prepared
+	chunk    *sql.Stmt         // readChunk's query for a whole chunk of ids, prepared at open
 
 	mu       sync.Mutex
 	pending  []row
@@ -142,9 +140,9 @@ func (l *Ledger) release() error {
 		}
 	}
 	l.inserts, l.copies = nil, nil
-	if l.chunkStmt != nil {
-		l.chunkStmt.Close()
-		l.chunkStmt = nil
+	if l.chunk != nil {
+		l.chunk.Close()
+		l.chunk = nil
 	}
 	var err error
 	if l.shut != nil {
@@ -173,9 +171,9 @@ func (l *Ledger) q(query string) string {
 	return b.String()
 }
 
-// prepare creates or migrates the schema and counts the runs. Nothing is read of the
-// answers until Prefetch: what a run reads is what its input asks for, however long the
-// ledger's history grows.
+// prepare creates or migrates the schema, counts the runs and prepares Prefetch's query.
+// Nothing is read of the answers until Prefetch: what a run reads is what its input asks for,
+// however long the ledger's history grows.
 func (l *Ledger) prepare() error {
 	if l.version < SchemaVersion {
 		if err := l.migrate(); err != nil {
@@ -190,7 +188,10 @@ func (l *Ledger) prepare() error {
 	if err := l.db.QueryRow(l.q(`SELECT count(*) FROM {s}runs`)).Scan(&l.runs); err != nil {
 		return err
 	}
-	return nil
+	// Parsing a thousand parameters each time cost as much as a third of running the query.
+	var err error
+	l.chunk, err = l.db.Prepare(l.q(l.chunkSQL(prefetchSize)))
+	return err
 }
 
 // indexDDL are the answers' indexes for reading an id's history, made (or, on a ledger an
@@ -398,8 +399,8 @@ func (l *Ledger) readChunk(cache map[string]*cached, chunk []string) []*cached {
 	}
 	var rows *sql.Rows
 	var err error
-	if stmt := l.chunkQuery(len(chunk)); stmt != nil {
-		rows, err = stmt.Query(args...)
+	if len(chunk) == prefetchSize {
+		rows, err = l.chunk.Query(args...)
 	} else {
 		rows, err = l.db.Query(l.q(l.chunkSQL(len(chunk))), args...)
 	}
@@ -448,21 +449,6 @@ func (l *Ledger) chunkSQL(n int) string {
 		WHERE a.reused = 0 AND a.run_id <> ? AND a.request_id IN (?` + strings.Repeat(",?", n-1) + `)
 		GROUP BY a.request_id) k
 		LEFT JOIN {s}answers f ON f.id = k.final`
-}
-
-// chunkQuery is readChunk's query for a whole chunk of prefetchSize ids, prepared once (parsing
-// a thousand parameters each time cost as much as a third of running it), or nil for another
-// size, or when it cannot be prepared (the query is then parsed each time).
-func (l *Ledger) chunkQuery(n int) *sql.Stmt {
-	if n != prefetchSize {
-		return nil
-	}
-	l.stmtMu.Lock()
-	defer l.stmtMu.Unlock()
-	if l.chunkStmt == nil {
-		l.chunkStmt, _ = l.db.Prepare(l.q(l.chunkSQL(n)))
-	}
-	return l.chunkStmt
 }
 
 // forget drops the keys of answers that could not be read: those ids are asked again.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/vxrecon/vxrecon/recon"
 )
 
 // OpenReader opens the ledger dsn names to read it only (vxrecon report): no lock, so a
@@ -112,6 +114,16 @@ type Answer struct {
 	// personal fields as PII says.
 	Result []byte
 	PII    string
+}
+
+// Stored is the whole answer the ledger kept (Result), read as a reuse reads it; false when
+// it kept none, or it cannot be read.
+func (a *Answer) Stored() (recon.Result, bool) {
+	var r recon.Result
+	if len(a.Result) == 0 || !decode(string(a.Result), &r) {
+		return recon.Result{}, false
+	}
+	return r, true
 }
 
 // Answers streams the latest answer of every id recorded by a run whose night is in
